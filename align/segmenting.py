@@ -1,0 +1,98 @@
+"""Stage 1: split a text into sentences, keeping paragraphs and each sentence's exact text.
+
+Sentence splitting is delegated to `sentencex`, which knows Arabic (؟ and . end a sentence,
+، and ؛ do not) and English abbreviations ("U.S.", "Mr."). This module adds what an
+alignment tool needs around it: paragraphs (blank lines), short lines such as titles and
+bylines kept as their own segments, hard-wrapped paragraphs re-joined, and a check that a
+text is in the language it is said to be in.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass
+
+from sentencex import segment
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")
+_SENTENCE_END = re.compile(r"[.!?؟…:\"'”’»)\]]\s*$")
+_ARABIC_LETTER = re.compile(r"[\u0621-\u064A\u0671-\u06D3\u06FA-\u06FF]")
+_LATIN_LETTER = re.compile(r"[A-Za-z\u00C0-\u024F]")
+# A single Arabic letter before a period is an initial or an abbreviation (د. for doctor,
+# ج. in a name, ص. for page), not the end of a sentence; sentencex does not know them.
+_ARABIC_ABBREVIATION = re.compile(r"(?:^|\s)[\u0621-\u064A]\.\s*$")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence: its exact text as written (for display) and its paragraph (0-based)."""
+
+    text: str
+    paragraph: int
+
+
+def split_sentences(text: str, lang: str) -> list[Sentence]:
+    """Split `text` (in language `lang`, e.g. "ar" or "en") into sentences.
+
+    Blank lines separate paragraphs. Inside a paragraph every line break ends a segment
+    (titles, bylines, list items), unless the paragraph is hard-wrapped prose, whose lines
+    are joined first.
+    """
+    sentences: list[Sentence] = []
+    for number, paragraph in enumerate(_paragraphs(text)):
+        for line in _logical_lines(paragraph):
+            pieces = [piece.strip() for piece in segment(lang, line) if piece.strip()]
+            sentences.extend(Sentence(piece, number) for piece in _join_abbreviations(pieces))
+    return sentences
+
+
+def read_presplit(text: str) -> list[Sentence]:
+    """Read one sentence per line; blank lines separate paragraphs and are not sentences."""
+    return [
+        Sentence(line.strip(), number)
+        for number, paragraph in enumerate(_paragraphs(text))
+        for line in paragraph.splitlines()
+        if line.strip()
+    ]
+
+
+def arabic_share(text: str) -> float:
+    """Share of letters in `text` that are Arabic script (0.0 when it has no letters)."""
+    arabic = len(_ARABIC_LETTER.findall(text))
+    latin = len(_LATIN_LETTER.findall(text))
+    return arabic / (arabic + latin) if arabic + latin else 0.0
+
+
+def looks_like(text: str, lang: str) -> bool:
+    """Whether `text` is written in the script of `lang` (Arabic script for "ar", else Latin)."""
+    share = arabic_share(text)
+    return share >= 0.5 if lang == "ar" else share < 0.5
+
+
+def _join_abbreviations(pieces: list[str]) -> list[str]:
+    joined: list[str] = []
+    for piece in pieces:
+        if joined and _ARABIC_ABBREVIATION.search(joined[-1]):
+            joined[-1] = f"{joined[-1]} {piece}"
+        else:
+            joined.append(piece)
+    return joined
+
+
+def _paragraphs(text: str) -> list[str]:
+    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    return [p for p in _PARAGRAPH_BREAK.split(text) if p.strip()]
+
+
+def _logical_lines(paragraph: str) -> list[str]:
+    lines = [line.strip() for line in paragraph.split("\n") if line.strip()]
+    return [" ".join(lines)] if _is_hard_wrapped(lines) else lines
+
+
+def _is_hard_wrapped(lines: list[str]) -> bool:
+    """Prose wrapped at a fixed width: several long lines, most not ending a sentence."""
+    if len(lines) < 3:
+        return False
+    open_ended = sum(not _SENTENCE_END.search(line) for line in lines[:-1])
+    return statistics.median(len(line) for line in lines) >= 40 and open_ended >= len(lines) / 2
