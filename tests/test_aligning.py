@@ -1,0 +1,177 @@
+import functools
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from align.aligning import AlignParams, align_problem, make_problem, search
+
+
+def unit(x: np.ndarray) -> np.ndarray:
+    return (x / np.linalg.norm(x, axis=-1, keepdims=True)).astype(np.float32)
+
+
+def spans_of(vectors: np.ndarray, runs: int) -> np.ndarray:
+    """Run embeddings as the pipeline makes them, from the sum of the sentence vectors."""
+    n, d = vectors.shape
+    spans = np.zeros((runs, n, d), dtype=np.float32)
+    for k in range(1, runs + 1):
+        for i in range(n - k + 1):
+            spans[k - 1, i] = unit(vectors[i : i + k].sum(axis=0))
+    return spans
+
+
+def random_problem(rng, n, m, params, paragraphs=False):
+    runs = params.max_size - 1
+    return make_problem(
+        unit(rng.normal(size=(runs, n, 8))),
+        unit(rng.normal(size=(runs, m, 8))),
+        rng.integers(1, 120, n),
+        rng.integers(1, 120, m),
+        params,
+        rng.integers(0, 2, n).cumsum() if paragraphs else None,
+        rng.integers(0, 2, m).cumsum() if paragraphs else None,
+    )
+
+
+def brute_force_cost(problem) -> float:
+    """Least total cost over every segmentation into beads, by plain recursion."""
+
+    @functools.cache
+    def best(i, j):
+        if (i, j) == (0, 0):
+            return 0.0
+        return min(
+            (
+                best(i - a, j - b) + problem.cost(a, b, i - a, j - b, j - b + 1)[0]
+                for a, b in problem.bead_types()
+                if a <= i and b <= j
+            ),
+            default=np.inf,
+        )
+
+    n, m = problem.shape
+    return best(n, m)
+
+
+def path_cost(problem, beads) -> float:
+    return sum(
+        problem.cost(
+            len(b.src),
+            len(b.tgt),
+            b.src[0] if b.src else _start(beads, b, "src"),
+            b.tgt[0] if b.tgt else _start(beads, b, "tgt"),
+            (b.tgt[0] if b.tgt else _start(beads, b, "tgt")) + 1,
+        )[0]
+        for b in beads
+    )
+
+
+def _start(beads, bead, side):
+    """Index where an empty side of `bead` sits: after the last index before it."""
+    before = [i for b in beads[: beads.index(bead)] for i in getattr(b, side)]
+    return before[-1] + 1 if before else 0
+
+
+def covers(beads, n, m):
+    return [i for b in beads for i in b.src] == list(range(n)) and [
+        j for b in beads for j in b.tgt
+    ] == list(range(m))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.integers(0, 6),
+    st.integers(0, 6),
+    st.integers(2, 5),
+    st.booleans(),
+    st.integers(0, 2**32 - 1),
+)
+def test_dp_finds_the_exact_optimum_of_brute_force_search(n, m, max_size, paragraphs, seed):
+    rng = np.random.default_rng(seed)
+    problem = random_problem(rng, n, m, AlignParams(max_size=max_size), paragraphs)
+    beads = search(problem)
+    assert covers(beads, n, m)
+    assert path_cost(problem, beads) == pytest.approx(brute_force_cost(problem), abs=1e-6)
+
+
+def diagonal_problem(n, noise, seed=0, params=None):
+    rng = np.random.default_rng(seed)
+    base = rng.normal(size=(n, 32))
+    params = params or AlignParams()
+    runs = params.max_size - 1
+    return make_problem(
+        spans_of(base, runs),
+        spans_of(base + noise * rng.normal(size=base.shape), runs),
+        np.full(n, 50),
+        np.full(n, 60),
+        params,
+    )
+
+
+def test_banded_search_finds_the_same_path_as_the_full_table():
+    problem = diagonal_problem(500, noise=0.8, params=AlignParams(max_size=4))
+    assert problem.shape[0] * problem.shape[1] > problem.params.full_limit  # banded
+    banded = search(problem)
+    full = search(replace(problem, params=replace(problem.params, full_limit=10**9)))
+    assert [(b.src, b.tgt) for b in banded] == [(b.src, b.tgt) for b in full]
+
+
+def test_a_long_document_aligns_in_near_linear_time():
+    problem = diagonal_problem(3000, noise=0.5, params=AlignParams(max_size=4))
+    beads = align_problem(problem)
+    correct = sum(b.src == b.tgt and len(b.src) == 1 for b in beads)
+    assert correct / 3000 > 0.99
+
+
+def test_merged_sentences_make_a_two_to_one_bead():
+    rng = np.random.default_rng(3)
+    src = rng.normal(size=(6, 32))
+    tgt = np.vstack([src[0], src[1] + src[2], src[3], src[4], src[5]])  # 1 and 2 merged
+    tgt += 0.3 * rng.normal(size=tgt.shape)
+    params = AlignParams()
+    problem = make_problem(
+        spans_of(src, 7), spans_of(tgt, 7), np.full(6, 40), [40, 80, 40, 40, 40], params
+    )
+    beads = [(b.src, b.tgt) for b in align_problem(problem)]
+    assert ((1, 2), (1,)) in beads
+
+
+def test_an_unrelated_sentence_is_left_unmatched():
+    rng = np.random.default_rng(4)
+    src = rng.normal(size=(8, 32))
+    tgt = np.vstack([src[:4], rng.normal(size=(1, 32)), src[4:]])  # an interpolation
+    tgt += 0.3 * rng.normal(size=tgt.shape)
+    lengths = np.full(8, 40)
+    problem = make_problem(spans_of(src, 7), spans_of(tgt, 7), lengths, np.full(9, 40))
+    beads = [(b.src, b.tgt) for b in align_problem(problem)]
+    assert ((), (4,)) in beads
+    assert sum(len(s) == len(t) == 1 for s, t in beads) == 8
+
+
+def test_no_bead_crosses_a_barrier():
+    problem = diagonal_problem(40, noise=0.3, params=AlignParams(max_size=4))
+    beads = align_problem(problem, barriers=[(10, 12), (30, 29)])
+    for b in beads:
+        for i0, j0 in [(10, 12), (30, 29)]:
+            assert not (b.src and b.src[0] < i0 <= b.src[-1])
+            assert not (b.tgt and b.tgt[0] < j0 <= b.tgt[-1])
+    assert covers(beads, 40, 40)
+
+
+def test_a_run_across_a_paragraph_break_costs_more():
+    problem = diagonal_problem(4, noise=0.0, params=AlignParams(max_size=4))
+    broken = make_problem(
+        problem.src_spans,
+        problem.tgt_spans,
+        np.full(4, 50),
+        np.full(4, 60),
+        problem.params,
+        np.array([0, 0, 1, 1]),
+        np.array([0, 0, 0, 0]),
+    )
+    js = 0, 1
+    assert broken.cost(2, 1, 1, *js)[0] > problem.cost(2, 1, 1, *js)[0]
+    assert broken.cost(2, 1, 0, *js)[0] == pytest.approx(problem.cost(2, 1, 0, *js)[0])
