@@ -22,6 +22,8 @@ _LATIN_LETTER = re.compile(r"[A-Za-z\u00C0-\u024F]")
 # A single Arabic letter before a period is an initial or an abbreviation (د. for doctor,
 # ج. in a name, ص. for page), not the end of a sentence; sentencex does not know them.
 _ARABIC_ABBREVIATION = re.compile(r"(?:^|\s)[\u0621-\u064A]\.\s*$")
+# A lone one-word exclamation ("Lo!", "Alas!") belongs with the sentence it introduces.
+_INTERJECTION = re.compile(r"^\w+!$")
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,7 @@ def split_sentences(text: str, lang: str) -> list[Sentence]:
     for number, paragraph in enumerate(_paragraphs(text)):
         for line in _logical_lines(paragraph):
             pieces = [piece.strip() for piece in segment(lang, line) if piece.strip()]
-            sentences.extend(Sentence(piece, number) for piece in _join_abbreviations(pieces))
+            sentences.extend(Sentence(piece, number) for piece in _rejoin(pieces))
     return sentences
 
 
@@ -70,10 +72,18 @@ def looks_like(text: str, lang: str) -> bool:
     return share >= 0.5 if lang == "ar" else share < 0.5
 
 
-def _join_abbreviations(pieces: list[str]) -> list[str]:
+def _rejoin(pieces: list[str]) -> list[str]:
+    """Re-join pieces split after an Arabic initial, after a lone interjection, or before a
+    lowercase word ("Lo! those who ...", "for lo! it is ...": an exclamation inside a
+    sentence)."""
     joined: list[str] = []
     for piece in pieces:
-        if joined and _ARABIC_ABBREVIATION.search(joined[-1]):
+        previous = joined[-1] if joined else ""
+        if joined and (
+            _ARABIC_ABBREVIATION.search(previous)
+            or _INTERJECTION.match(previous)
+            or piece[0].islower()
+        ):
             joined[-1] = f"{joined[-1]} {piece}"
         else:
             joined.append(piece)
