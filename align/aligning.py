@@ -32,7 +32,7 @@ class AlignParams:
     skip_factor: float = 1.5
     first_skip_cost: float = 1.0  # for the first pass, which measures the document
     typical_floor: float = 0.3  # the typical 1-1 cost taken is never below this
-    length_weight: float = 1.0
+    length_weight: float = 0.6
     paragraph_cost: float = 1.0  # for a run of sentences that crosses a paragraph break
     full_limit: int = 160_000
     band_width: int = 12
