@@ -77,7 +77,13 @@ def align_sentences(
     encoder = model if model is not None and not isinstance(model, str) else load_encoder(model)
     beads = align_vectors(src, tgt, encoder, align_params or AlignParams())
     scored = score_beads(
-        beads, [s.text for s in src], [s.text for s in tgt], src_lang, tgt_lang, flag_params
+        beads,
+        [s.text for s in src],
+        [s.text for s in tgt],
+        src_lang,
+        tgt_lang,
+        encoder,
+        flag_params,
     )
     warning = unrelated_warning(beads)
     return Alignment(

@@ -1,30 +1,56 @@
 """Stage 4: score every bead and flag where the translation does not say what the original says.
 
-Categories (a bead may carry several flags):
+Categories (a bead may carry several flags, each with a one-line reason):
 
-- ``omission``: original sentences with no counterpart in the translation (a 1-0 bead).
-- ``addition``: translation sentences with no counterpart in the original (a 0-1 bead).
+- ``omission``: original content with no counterpart in the translation: a whole sentence
+  (a 1-0 bead), or part of a matched bead (a sentence or clause whose removal brings the
+  original closer to the translation).
+- ``addition``: the same for translation content with no counterpart in the original.
 - ``number_mismatch``: the two sides of a bead carry different numbers (see numerals).
 - ``meaning_shift``: the bead aligns, but its sides are much further apart than the
-  document's other beads, once length is accounted for.
+  document's other beads; or a negation on one side has no counterpart on the other.
+- ``name_mismatch``: a proper name of the translation has no transliterated counterpart
+  in the original (see names).
+
+Sentence encoders barely move when a clause is dropped or a "not" is added, so the
+sub-sentence checks compare the bead with itself: a piece is flagged when taking it out
+makes the two sides *more* similar than they were. That test is relative to the bead, so
+it means the same for any encoder and document.
 
 Each bead also gets a divergence score in [0, 1]: how unusual its cost is against the
-document's own distribution of bead costs (a robust z-score through a logistic), so that
-the same threshold means the same thing across documents and encoders. Unmatched beads
-score 1.
+document's own distribution of bead costs (a robust z-score through a logistic). Unmatched
+beads score 1.
 """
 
 from __future__ import annotations
 
 import math
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from align.aligning import Bead
+from align.encoding import Encoder, normalize_for_embedding
+from align.names import name_mismatches
 from align.numerals import compare_numbers
 
-CATEGORIES = ("omission", "addition", "number_mismatch", "meaning_shift")
+CATEGORIES = ("omission", "addition", "number_mismatch", "meaning_shift", "name_mismatch")
+
+# Negation cues. Arabic: particles and words that negate what follows, with the prefixes
+# و ف أ; "ما" is left out (more often relative than negative).
+_NEGATION = {
+    "ar": re.compile(
+        r"(?<![\w])(?:[وفأ])?(?:لا|لم|لن|ليس|ليست|ليسوا|لستم|لست|غير|دون|بدون|بلا|عدم|لما)(?![\w])"
+    ),
+    "en": re.compile(
+        r"\b(?:not|no|never|nor|neither|none|nothing|nobody|cannot|without)\b|n't\b"
+        r"|\bun(?=likely\b)|\bim(?=possible\b)|\bun(?=able\b)",
+        re.IGNORECASE,
+    ),
+}
+_CLAUSE = re.compile(r"[^,;:()،؛]+[,;:()،؛]?")
 
 
 @dataclass(frozen=True)
@@ -33,12 +59,16 @@ class FlagParams:
 
     threshold: float = 0.5  # divergence above which a matched bead is a meaning shift
     sensitivity: float = 1.0
-    # A document's cost distribution is shrunk towards this prior (cost ~ median, spread)
-    # with the weight of `prior_weight` beads, so that short documents stay sane.
-    prior_median: float = 0.45
-    prior_spread: float = 0.12
-    prior_weight: float = 10.0
-    z_at_threshold: float = 2.5
+    z_at_threshold: float = 3.5  # robust deviations above the document's median cost
+    min_spread: float = 0.1  # relative to the median: short documents have a tiny MAD
+    # A removal is flagged when the similarity it gains is at least this much, and an
+    # outlier among the document's removals of the same kind: above their 90th percentile
+    # by `gain_spread` times the distance from their median to that percentile.
+    sentence_gain: float = 0.03  # removing a sentence from a bead
+    clause_gain: float = 0.03  # removing a clause of a single sentence
+    negation_gain: float = 0.005  # removing an unmatched negation cue
+    gain_spread: float = 1.0
+    min_clause_words: int = 4
 
 
 @dataclass(frozen=True)
@@ -72,26 +102,58 @@ def score_beads(
     tgt_texts: list[str],
     src_lang: str = "ar",
     tgt_lang: str = "en",
+    encoder: Encoder | None = None,
     params: FlagParams | None = None,
 ) -> list[ScoredBead]:
-    """Give each bead a divergence score and its flags."""
+    """Give each bead a divergence score and its flags. Without an encoder the
+    sub-sentence checks (partial omission or addition, negation) are skipped."""
     params = params or FlagParams()
     center, spread = _cost_scale([b.cost for b in beads if b.src and b.tgt], params)
+    sides = [
+        Sides([src_texts[i] for i in b.src], [tgt_texts[j] for j in b.tgt], src_lang, tgt_lang)
+        for b in beads
+    ]
+    removals = _removal_gains(sides, encoder, params) if encoder else [[] for _ in beads]
+    needed = _gains_needed(removals, params)
     scored = []
-    for bead in beads:
-        src = " ".join(src_texts[i] for i in bead.src)
-        tgt = " ".join(tgt_texts[j] for j in bead.tgt)
+    for bead, side, gains in zip(beads, sides, removals, strict=True):
         if not bead.tgt:
             divergence, flags = 1.0, [Flag("omission", _unmatched_reason(bead.src, "original"))]
         elif not bead.src:
             divergence, flags = 1.0, [Flag("addition", _unmatched_reason(bead.tgt, "translation"))]
         else:
             divergence = divergence_of(bead.cost, center, spread, params)
-            flags = _matched_flags(bead, divergence, src, tgt, src_lang, tgt_lang, params)
+            flags = _matched_flags(bead, divergence, side, gains, needed, params)
         scored.append(
             ScoredBead(bead.src, bead.tgt, bead.similarity, bead.cost, divergence, tuple(flags))
         )
     return scored
+
+
+@dataclass(frozen=True)
+class Sides:
+    """The sentences of one bead, both sides."""
+
+    src: list[str]
+    tgt: list[str]
+    src_lang: str
+    tgt_lang: str
+
+
+@dataclass(frozen=True)
+class Removal:
+    """Taking `piece` out of one side of a bead changes the similarity by `gain`."""
+
+    kind: str  # "sentence", "clause" or "negation"
+    side: str  # "src" or "tgt"
+    piece: str
+    gain: float
+
+
+def divergence_of(cost: float, center: float, spread: float, params: FlagParams) -> float:
+    """Map a bead cost to [0, 1]: 0.5 at `z_at_threshold` robust deviations above center."""
+    z = (cost - center) / spread
+    return 1.0 / (1.0 + math.exp(-2.0 * (z - params.z_at_threshold)))
 
 
 def unrelated_warning(beads: list[Bead], limit: float = 0.95) -> str | None:
@@ -107,38 +169,83 @@ def unrelated_warning(beads: list[Bead], limit: float = 0.95) -> str | None:
     )
 
 
-def divergence_of(cost: float, center: float, spread: float, params: FlagParams) -> float:
-    """Map a bead cost to [0, 1]: 0.5 at `z_at_threshold` robust deviations above center."""
-    z = (cost - center) / spread
-    return 1.0 / (1.0 + math.exp(-2.0 * (z - params.z_at_threshold)))
+def candidate_removals(sides: Sides, params: FlagParams) -> list[tuple[str, str, str, str]]:
+    """Pieces worth testing, as (kind, side, piece, text without it): each sentence of a
+    side that has several, each clause of a side that has one, and the first negation cue
+    of the side that has more of them."""
+    found = []
+    for side, sentences in (("src", sides.src), ("tgt", sides.tgt)):
+        if len(sentences) > 1:
+            for k, sentence in enumerate(sentences):
+                rest = " ".join(sentences[:k] + sentences[k + 1 :])
+                found.append(("sentence", side, sentence, rest))
+        elif sentences:
+            found += [
+                ("clause", side, clause, rest)
+                for clause, rest in _clauses(sentences[0], params.min_clause_words)
+            ]
+    found += _negation_removals(sides)
+    return found
 
 
-def _cost_scale(costs: list[float], params: FlagParams) -> tuple[float, float]:
-    """Median and spread (1.4826 MAD) of the document's bead costs, shrunk to the prior."""
-    n, w = len(costs), params.prior_weight
-    if n == 0:
-        return params.prior_median, params.prior_spread
-    values = np.asarray(costs)
-    median = float(np.median(values))
-    spread = float(1.4826 * np.median(np.abs(values - median)))
-    center = (n * median + w * params.prior_median) / (n + w)
-    spread = (n * spread + w * params.prior_spread) / (n + w)
-    return center, max(spread, 1e-3)
+def _removal_gains(sides: list[Sides], encoder: Encoder, params: FlagParams) -> list[list[Removal]]:
+    """For every bead, the similarity gained by each candidate removal (one encoder call)."""
+    texts: dict[str, int] = {}
+
+    def slot(text: str) -> int:
+        return texts.setdefault(normalize_for_embedding(text), len(texts))
+
+    plans = []
+    for side in sides:
+        if not (side.src and side.tgt):
+            plans.append(None)
+            continue
+        src, tgt = slot(" ".join(side.src)), slot(" ".join(side.tgt))
+        removals = [
+            (kind, which, piece, slot(rest))
+            for kind, which, piece, rest in candidate_removals(side, params)
+        ]
+        plans.append((src, tgt, removals))
+    vectors = encoder.encode(list(texts)) if texts else np.zeros((0, 1))
+    gains = []
+    for plan in plans:
+        if plan is None:
+            gains.append([])
+            continue
+        src, tgt, removals = plan
+        base = float(vectors[src] @ vectors[tgt])
+        gains.append(
+            [
+                Removal(
+                    kind,
+                    which,
+                    piece,
+                    float(vectors[rest] @ vectors[tgt if which == "src" else src]) - base,
+                )
+                for kind, which, piece, rest in removals
+            ]
+        )
+    return gains
 
 
 def _matched_flags(
     bead: Bead,
     divergence: float,
-    src: str,
-    tgt: str,
-    src_lang: str,
-    tgt_lang: str,
+    sides: Sides,
+    removals: list[Removal],
+    needed: dict[str, float],
     params: FlagParams,
 ) -> list[Flag]:
+    src, tgt = " ".join(sides.src), " ".join(sides.tgt)
     flags = []
-    mismatch = compare_numbers(src, src_lang, tgt, tgt_lang)
+    mismatch = compare_numbers(src, sides.src_lang, tgt, sides.tgt_lang)
     if mismatch is not None:
         flags.append(Flag("number_mismatch", mismatch.reason))
+    flags += [_partial_flag(r) for r in removals if r.gain > needed[r.kind]]
+    flags += [
+        Flag("name_mismatch", m.reason)
+        for m in name_mismatches(src, sides.src_lang, tgt, sides.tgt_lang)
+    ]
     threshold = min(params.threshold / params.sensitivity, 0.999)
     if divergence > threshold:
         flags.append(
@@ -149,6 +256,97 @@ def _matched_flags(
             )
         )
     return flags
+
+
+def _gains_needed(removals: list[list[Removal]], params: FlagParams) -> dict[str, float]:
+    """Per kind of removal, the gain a removal must beat: the kind's floor, and an outlier
+    among the document's removals of that kind (some encoders and texts, e.g. classical
+    Arabic, gain from any shortening)."""
+    floors = {
+        "sentence": params.sentence_gain,
+        "clause": params.clause_gain,
+        "negation": params.negation_gain,
+    }
+    needed = {}
+    for kind, floor in floors.items():
+        gains = np.array([r.gain for bead in removals for r in bead if r.kind == kind])
+        outlier = -np.inf
+        if len(gains) >= 8:
+            median, high = np.percentile(gains, [50, 90])
+            outlier = high + params.gain_spread * max(high - median, 0.0)
+        needed[kind] = max(floor, outlier) / params.sensitivity
+    return needed
+
+
+def _partial_flag(removal: Removal) -> Flag:
+    quoted = _quote(removal.piece)
+    if removal.kind == "negation":
+        if removal.side == "src":
+            return Flag(
+                "meaning_shift", f"the negation {quoted} of the original is not in the translation"
+            )
+        return Flag(
+            "meaning_shift", f"the negation {quoted} of the translation is not in the original"
+        )
+    what = "sentence" if removal.kind == "sentence" else "clause"
+    if removal.side == "src":
+        return Flag("omission", f"partial: the {what} {quoted} of the original seems untranslated")
+    return Flag(
+        "addition", f"partial: the {what} {quoted} of the translation is not in the original"
+    )
+
+
+def _negation_removals(sides: Sides) -> list[tuple[str, str, str, str]]:
+    src, tgt = " ".join(sides.src), " ".join(sides.tgt)
+    cues = {
+        "src": list(_negation_cues(src, sides.src_lang)),
+        "tgt": list(_negation_cues(tgt, sides.tgt_lang)),
+    }
+    if len(cues["src"]) == len(cues["tgt"]):
+        return []
+    side = "src" if len(cues["src"]) > len(cues["tgt"]) else "tgt"
+    text = src if side == "src" else tgt
+    cue = cues[side][0]
+    rest = re.sub(r"\s+", " ", text[: cue.start()] + text[cue.end() :]).strip()
+    word = (
+        re.search(r"\S*$", text[: cue.start()]).group()
+        + re.match(r"\S*", text[cue.start() :]).group()
+    )
+    return [("negation", side, word.strip(".,;:!?،؛"), rest)]
+
+
+def _negation_cues(text: str, lang: str):
+    pattern = _NEGATION.get(lang)
+    return pattern.finditer(text) if pattern else iter(())
+
+
+def _clauses(sentence: str, min_words: int) -> list[tuple[str, str]]:
+    """(clause, sentence without it) for every clause of at least `min_words` words that
+    leaves at least as many."""
+    words = len(sentence.split())
+    found = []
+    for match in _CLAUSE.finditer(sentence):
+        size = len(match.group(0).split())
+        if size >= min_words and words - size >= min_words:
+            rest = sentence[: match.start()] + sentence[match.end() :]
+            found.append((match.group(0).strip(" ,;:،؛"), re.sub(r"\s+", " ", rest).strip()))
+    return found
+
+
+def _cost_scale(costs: Sequence[float], params: FlagParams) -> tuple[float, float]:
+    """Median and spread (1.4826 MAD, at least `min_spread` of the median) of the
+    document's bead costs."""
+    if not costs:
+        return 1.0, 1.0
+    values = np.asarray(costs)
+    median = float(np.median(values))
+    spread = float(1.4826 * np.median(np.abs(values - median)))
+    return median, max(spread, params.min_spread * median, 1e-3)
+
+
+def _quote(text: str, limit: int = 60) -> str:
+    text = text.strip()
+    return f"“{text if len(text) <= limit else text[: limit - 1] + '…'}”"
 
 
 def _unmatched_reason(indices: tuple[int, ...], side: str) -> str:

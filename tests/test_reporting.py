@@ -200,6 +200,7 @@ def test_json_summary_counts_shapes_and_every_category(alignment: Alignment) -> 
         "addition": 1,
         "number_mismatch": 1,
         "meaning_shift": 1,
+        "name_mismatch": 0,
         "register_shift": 1,
     }
 

@@ -1,0 +1,150 @@
+"""Each flag category on small hand-made pairs, with the real offline encoder."""
+
+import math
+
+import pytest
+
+from align.aligning import Bead
+from align.scoring import (
+    FlagParams,
+    Sides,
+    candidate_removals,
+    divergence_of,
+    score_beads,
+    unrelated_warning,
+)
+
+FAITHFUL = [
+    ("انعقد المؤتمر في العاصمة يوم الاثنين.", "The conference was held in the capital on Monday."),
+    ("وحضره وزراء خارجية عدة دول عربية.", "Foreign ministers of several Arab countries attended."),
+    (
+        "وناقش المشاركون أزمة المياه في المنطقة.",
+        "Participants discussed the water crisis in the region.",
+    ),
+    ("واتفقوا على تشكيل لجنة لمتابعة القرارات.", "They agreed to form a committee to follow up."),
+    (
+        "وقال رئيس الوفد إن النتائج كانت مشجعة.",
+        "The head of the delegation said the results were encouraging.",
+    ),
+    (
+        "ومن المقرر أن يعقد الاجتماع المقبل في الربيع.",
+        "The next meeting is scheduled for the spring.",
+    ),
+    ("وأعرب المشاركون عن شكرهم للبلد المضيف.", "Participants thanked the host country."),
+    (
+        "وصدر في ختام المؤتمر بيان مشترك.",
+        "A joint statement was issued at the end of the conference.",
+    ),
+]
+
+
+def one_to_one(pairs):
+    return [Bead((i,), (i,), 0.8, 0.4) for i in range(len(pairs))]
+
+
+def score(pairs, encoder, beads=None, **params):
+    src, tgt = [a for a, _ in pairs], [e for _, e in pairs]
+    return score_beads(
+        beads or one_to_one(pairs), src, tgt, "ar", "en", encoder, FlagParams(**params)
+    )
+
+
+def categories(bead):
+    return {flag.category for flag in bead.flags}
+
+
+def test_unmatched_beads_are_whole_omissions_and_additions(use_encoder):
+    beads = [Bead((0,), (), math.nan, 0.6), Bead((), (0,), math.nan, 0.6)]
+    scored = score_beads(beads, ["جملة."], ["A sentence."], encoder=use_encoder)
+    assert [b.status for b in scored] == ["omission", "addition"]
+    assert all(b.divergence == 1.0 for b in scored)
+    assert "no counterpart in the translation" in scored[0].flags[0].reason
+
+
+def test_a_faithful_document_is_not_flagged(use_encoder):
+    assert [b.status for b in score(FAITHFUL, use_encoder)] == ["ok"] * len(FAITHFUL)
+
+
+def test_a_changed_number_is_flagged_with_both_numbers(use_encoder):
+    pairs = [*FAITHFUL, ("وقُتل ٣٠ شخصاً في الهجوم.", "Forty people were killed in the attack.")]
+    bead = score(pairs, use_encoder)[-1]
+    assert "number_mismatch" in categories(bead)
+    assert "٣٠" in bead.flags[0].reason and "Forty" in bead.flags[0].reason
+
+
+def test_an_added_negation_is_a_meaning_shift(use_encoder):
+    pairs = [
+        *FAITHFUL,
+        ("ويبدو التوصل إلى حل سياسي مرجحاً.", "A political solution does not seem likely."),
+    ]
+    bead = score(pairs, use_encoder)[-1]
+    assert "meaning_shift" in categories(bead)
+    assert "negation" in " ".join(f.reason for f in bead.flags)
+
+
+def test_an_interpolated_clause_is_a_partial_addition(use_encoder):
+    pairs = [
+        *FAITHFUL,
+        (
+            "وأغلقت السلطات الطريق الرئيسي المؤدي إلى المدينة.",
+            "The authorities closed the main road leading to the city, "
+            "which the translator notes was built by a French company in 1890.",
+        ),
+    ]
+    bead = score(pairs, use_encoder)[-1]
+    assert "addition" in categories(bead)
+    assert any("partial" in f.reason and "French company" in f.reason for f in bead.flags)
+
+
+def test_an_untranslated_sentence_inside_a_bead_is_a_partial_omission(use_encoder):
+    src = [a for a, _ in FAITHFUL] + [
+        "وأغلقت السلطات الطريق الرئيسي المؤدي إلى المدينة.",
+        "ويخشى الأطباء انتشار وباء الكوليرا بين الأطفال في المخيمات.",
+    ]
+    tgt = [e for _, e in FAITHFUL] + ["The authorities closed the main road leading to the city."]
+    beads = [*one_to_one(FAITHFUL), Bead((8, 9), (8,), 0.7, 0.5)]
+    bead = score_beads(beads, src, tgt, "ar", "en", use_encoder)[-1]
+    assert "omission" in categories(bead)
+    assert any("الكوليرا" in f.reason for f in bead.flags)
+
+
+def test_an_unrelated_pair_is_a_meaning_shift(use_encoder):
+    pairs = [
+        *FAITHFUL,
+        ("وارتفعت أسعار النفط في الأسواق العالمية.", "The cat slept on the warm mat."),
+    ]
+    beads = [*one_to_one(FAITHFUL), Bead((8,), (8,), 0.1, 1.2)]
+    assert "meaning_shift" in categories(score(pairs, use_encoder, beads)[-1])
+
+
+def test_sensitivity_moves_the_meaning_shift_threshold():
+    center, spread = 0.4, 0.1
+    low, high = FlagParams(sensitivity=0.5), FlagParams(sensitivity=2.0)
+    divergence = divergence_of(0.75, center, spread, FlagParams())
+    assert divergence > 0.5 / high.sensitivity and divergence < 0.5 / low.sensitivity
+
+
+def test_candidate_removals_cover_sentences_clauses_and_negations():
+    sides = Sides(
+        ["لم يحضر الوزير الاجتماع، الذي عقد في العاصمة صباح الاثنين."],
+        ["The minister attended the meeting.", "It was held in the capital on Monday."],
+        "ar",
+        "en",
+    )
+    kinds = {(kind, side) for kind, side, _, _ in candidate_removals(sides, FlagParams())}
+    assert kinds == {("sentence", "tgt"), ("clause", "src"), ("negation", "src")}
+
+
+def test_unrelated_warning_only_when_beads_are_at_chance():
+    related = [Bead((i,), (i,), 0.8, 0.4) for i in range(5)]
+    unrelated = [Bead((i,), (i,), 0.1, 1.2) for i in range(5)]
+    assert unrelated_warning(related) is None
+    assert "unrelated" in unrelated_warning(unrelated)
+
+
+@pytest.mark.parametrize("cost", [0.2, 0.45, 0.9, 3.0])
+def test_divergence_is_in_the_unit_interval_and_grows_with_cost(cost):
+    params = FlagParams()
+    value = divergence_of(cost, 0.4, 0.1, params)
+    assert 0.0 <= value <= 1.0
+    assert divergence_of(cost + 0.1, 0.4, 0.1, params) >= value
