@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
 import click
+import numpy as np
 
 import align
 from align.aligning import AlignParams
-from align.encoding import DEFAULT_MODEL, ModelError, load_encoder
+from align.encoding import DEFAULT_MODEL, Encoder, ModelError, load_encoder
 from align.evaluating import read_dataset, score
 from align.reporting import FORMATS, format_for_path
 from align.scoring import FlagParams
@@ -21,6 +23,26 @@ EXIT_BAD_INPUT = 1
 EXIT_UNRELATED = 3
 
 LANGUAGE_NAMES = {"ar": "Arabic", "en": "English"}
+PROGRESS_FROM = 300  # sentences, both sides together: below this the run takes seconds
+
+
+class ProgressEncoder:
+    """Shows a progress bar on stderr while the wrapped encoder works through its texts."""
+
+    def __init__(self, encoder: Encoder, batch: int = 256) -> None:
+        self.name = encoder.name
+        self._encoder = encoder
+        self._batch = batch
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if len(texts) <= self._batch:
+            return self._encoder.encode(texts)
+        parts = []
+        with click.progressbar(length=len(texts), label="embedding", file=sys.stderr) as bar:
+            for start in range(0, len(texts), self._batch):
+                parts.append(self._encoder.encode(texts[start : start + self._batch]))
+                bar.update(len(parts[-1]))
+        return np.vstack(parts)
 
 
 class InputError(click.ClickException):
@@ -135,6 +157,8 @@ def report(
         if not sentences:
             raise InputError(f"{_display(name)} holds no sentence")
     encoder = _load(model)
+    if not quiet and sys.stderr.isatty() and len(src) + len(tgt) > PROGRESS_FROM:
+        encoder = ProgressEncoder(encoder)
     result = align.align_sentences(
         src,
         tgt,
