@@ -112,7 +112,15 @@ def report_data(alignment: Alignment) -> dict[str, Any]:
                 "cost": _finite(bead.cost),
                 "divergence": _finite(bead.divergence),
                 "status": bead.status,
-                "flags": [{"category": f.category, "reason": f.reason} for f in bead.flags],
+                "flags": [
+                    {
+                        "category": f.category,
+                        "reason": f.reason,
+                        "src_spans": list(f.src_spans),
+                        "tgt_spans": list(f.tgt_spans),
+                    }
+                    for f in bead.flags
+                ],
             }
             for index, bead in enumerate(alignment.beads)
         ],
@@ -428,6 +436,8 @@ td.status { font-size: 13px; }
 .badge { display: inline-block; padding: 0 8px; border-radius: 999px; background: var(--cat);
   color: #fff; font: 600 11px/1.8 var(--ui); letter-spacing: .04em; text-transform: uppercase; }
 .reason { margin: 3px 0 0; color: #374151; line-height: 1.4; }
+mark { background: none; color: inherit; border-bottom: 3px solid var(--cat);
+  box-decoration-break: clone; -webkit-box-decoration-break: clone; }
 tr.flagged > td { background: var(--tint); }
 tr.flagged > td:first-child { box-shadow: inset 4px 0 0 var(--cat); }
 tr.bead.current { outline: 3px solid var(--accent); outline-offset: -3px; }
@@ -578,21 +588,35 @@ def _category_order(category: str) -> int:
     return CATEGORIES.index(category) if category in CATEGORIES else len(CATEGORIES)
 
 
-def _html_side(sentences: list[Sentence], indices: tuple[int, ...]) -> str:
-    """A table cell with one line per sentence, each with its number (from 1).
-
-    Each sentence's text sits in its own <span class="text"> so that flagged character
-    spans can later be wrapped in <mark> without touching the rest of the row.
-    """
+def _html_side(
+    sentences: list[Sentence], indices: tuple[int, ...], marks: list[tuple[str, str]]
+) -> str:
+    """A table cell with one line per sentence, each with its number (from 1); the
+    passages a flag is about, (category, text), are wrapped in <mark>."""
     lines = []
     for i in indices:
         sentence = sentences[i]
         lines.append(
             f'<div class="sent" data-index="{i}"><span class="idx" title="sentence {i + 1}, '
             f'paragraph {sentence.paragraph + 1}">{i + 1}</span>'
-            f'<span class="text">{_e(sentence.text)}</span></div>'
+            f'<span class="text">{_marked(sentence.text, marks)}</span></div>'
         )
     return "".join(lines) or '<span class="missing" lang="en" dir="ltr">no counterpart</span>'
+
+
+def _marked(text: str, marks: list[tuple[str, str]]) -> str:
+    """`text` escaped, with the first occurrence of each marked passage in <mark>."""
+    ranges = []
+    for category, passage in marks:
+        start = text.find(passage) if passage else -1
+        if start >= 0 and all(start >= end or start + len(passage) <= s for s, end, _ in ranges):
+            ranges.append((start, start + len(passage), category))
+    out, at = [], 0
+    for start, end, category in sorted(ranges):
+        out.append(_e(text[at:start]))
+        out.append(f'<mark class="{_category_class(category)}">{_e(text[start:end])}</mark>')
+        at = end
+    return "".join(out) + _e(text[at:])
 
 
 def _html_row(alignment: Alignment, index: int, bead: ScoredBead) -> str:
@@ -609,6 +633,8 @@ def _html_row(alignment: Alignment, index: int, bead: ScoredBead) -> str:
         )
     else:
         status = '<span class="ok-label">ok</span>'
+    src_marks = [(f.category, span) for f in bead.flags for span in f.src_spans]
+    tgt_marks = [(f.category, span) for f in bead.flags for span in f.tgt_spans]
     detail = f"divergence {_fixed(bead.divergence)}"
     if math.isfinite(bead.similarity):
         detail += f", similarity {_fixed(bead.similarity)}"
@@ -619,9 +645,9 @@ def _html_row(alignment: Alignment, index: int, bead: ScoredBead) -> str:
         f'data-divergence="{_fixed(bead.divergence)}">'
         f'<td class="num"><a href="#bead-{index + 1}">{index + 1}</a>{shape}</td>'
         f'<td class="side src" dir="{_direction(a.src_lang)}" lang="{_e(a.src_lang)}">'
-        f"{_html_side(a.src_sentences, bead.src)}</td>"
+        f"{_html_side(a.src_sentences, bead.src, src_marks)}</td>"
         f'<td class="side tgt" dir="{_direction(a.tgt_lang)}" lang="{_e(a.tgt_lang)}">'
-        f"{_html_side(a.tgt_sentences, bead.tgt)}</td>"
+        f"{_html_side(a.tgt_sentences, bead.tgt, tgt_marks)}</td>"
         f'<td class="score" title="{detail}"><div class="bar"><span style="width: {width:.0f}%">'
         f"</span></div>{_fixed(bead.divergence, 2)}</td>"
         f'<td class="status">{status}</td></tr>'

@@ -73,10 +73,13 @@ class FlagParams:
 
 @dataclass(frozen=True)
 class Flag:
-    """Why a bead was flagged: a category and a one-line reason a person can read."""
+    """Why a bead was flagged: a category, a one-line reason a person can read, and the
+    passages concerned on each side (exact substrings of the bead's sentences)."""
 
     category: str
     reason: str
+    src_spans: tuple[str, ...] = ()
+    tgt_spans: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -240,10 +243,17 @@ def _matched_flags(
     flags = []
     mismatch = compare_numbers(src, sides.src_lang, tgt, sides.tgt_lang)
     if mismatch is not None:
-        flags.append(Flag("number_mismatch", mismatch.reason))
+        flags.append(
+            Flag(
+                "number_mismatch",
+                mismatch.reason,
+                tuple(src[q.start : q.end] for q in mismatch.src),
+                tuple(tgt[q.start : q.end] for q in mismatch.tgt),
+            )
+        )
     flags += [_partial_flag(r) for r in removals if r.gain > needed[r.kind]]
     flags += [
-        Flag("name_mismatch", m.reason)
+        Flag("name_mismatch", m.reason, (), (tgt[m.start : m.end],))
         for m in name_mismatches(src, sides.src_lang, tgt, sides.tgt_lang)
     ]
     threshold = min(params.threshold / params.sensitivity, 0.999)
@@ -280,20 +290,20 @@ def _gains_needed(removals: list[list[Removal]], params: FlagParams) -> dict[str
 
 def _partial_flag(removal: Removal) -> Flag:
     quoted = _quote(removal.piece)
+    spans = {"src_spans": (), "tgt_spans": ()} | {f"{removal.side}_spans": (removal.piece,)}
+    original = removal.side == "src"
     if removal.kind == "negation":
-        if removal.side == "src":
-            return Flag(
-                "meaning_shift", f"the negation {quoted} of the original is not in the translation"
-            )
-        return Flag(
-            "meaning_shift", f"the negation {quoted} of the translation is not in the original"
+        where = (
+            "of the original is not in the translation"
+            if original
+            else ("of the translation is not in the original")
         )
-    what = "sentence" if removal.kind == "sentence" else "clause"
-    if removal.side == "src":
-        return Flag("omission", f"partial: the {what} {quoted} of the original seems untranslated")
-    return Flag(
-        "addition", f"partial: the {what} {quoted} of the translation is not in the original"
-    )
+        return Flag("meaning_shift", f"the negation {quoted} {where}", **spans)
+    if original:
+        reason = f"partial: the {removal.kind} {quoted} of the original seems untranslated"
+        return Flag("omission", reason, **spans)
+    reason = f"partial: the {removal.kind} {quoted} of the translation is not in the original"
+    return Flag("addition", reason, **spans)
 
 
 def _negation_removals(sides: Sides) -> list[tuple[str, str, str, str]]:

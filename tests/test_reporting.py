@@ -181,7 +181,15 @@ def test_json_round_trips_beads_and_sentences(alignment: Alignment) -> None:
         assert got["index"] == index
         assert (tuple(got["src"]), tuple(got["tgt"])) == (bead.src, bead.tgt)
         assert got["status"] == bead.status
-        assert got["flags"] == [{"category": f.category, "reason": f.reason} for f in bead.flags]
+        assert got["flags"] == [
+            {
+                "category": f.category,
+                "reason": f.reason,
+                "src_spans": list(f.src_spans),
+                "tgt_spans": list(f.tgt_spans),
+            }
+            for f in bead.flags
+        ]
         if math.isnan(bead.similarity):
             assert got["similarity"] is None
         else:
@@ -429,3 +437,13 @@ def test_html_without_flags_disables_navigation() -> None:
     page = render(make_alignment([(["نص."], ["Text."], ())]), "html")
     assert '<button type="button" id="next-flag" disabled>' in page
     assert '<div class="warnings">' not in page
+
+
+def test_html_marks_the_passages_a_flag_is_about_and_escapes_them() -> None:
+    from align.reporting import _marked
+
+    marked = _marked("Forty <b>people</b> died, forty.", [("number_mismatch", "Forty <b>")])
+    assert marked == (
+        '<mark class="cat-number_mismatch">Forty &lt;b&gt;</mark>people&lt;/b&gt; died, forty.'
+    )
+    assert _marked("no match here", [("addition", "absent")]) == "no match here"
