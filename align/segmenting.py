@@ -22,8 +22,8 @@ _LATIN_LETTER = re.compile(r"[A-Za-z\u00C0-\u024F]")
 # A single Arabic letter before a period is an initial or an abbreviation (د. for doctor,
 # ج. in a name, ص. for page), not the end of a sentence; sentencex does not know them.
 _ARABIC_ABBREVIATION = re.compile(r"(?:^|\s)[\u0621-\u064A]\.\s*$")
-# A lone one-word exclamation ("Lo!", "Alas!") belongs with the sentence it introduces.
-_INTERJECTION = re.compile(r"^\w+!$")
+# A short exclamation ("Lo!", "O ye who believe!") belongs with the sentence it introduces.
+_INTERJECTION = re.compile(r"^(?:\w+[\s,']*){1,4}!$")
 
 
 @dataclass(frozen=True)
@@ -73,9 +73,9 @@ def looks_like(text: str, lang: str) -> bool:
 
 
 def _rejoin(pieces: list[str]) -> list[str]:
-    """Re-join pieces split after an Arabic initial, after a lone interjection, or before a
-    lowercase word ("Lo! those who ...", "for lo! it is ...": an exclamation inside a
-    sentence)."""
+    """Re-join pieces split after an Arabic initial, after a short exclamation, or before a
+    lowercase word or a dash ("Lo! those who ...", "for lo! it is ...", "...? - seeing
+    that ...": the sentence goes on)."""
     joined: list[str] = []
     for piece in pieces:
         previous = joined[-1] if joined else ""
@@ -83,6 +83,7 @@ def _rejoin(pieces: list[str]) -> list[str]:
             _ARABIC_ABBREVIATION.search(previous)
             or _INTERJECTION.match(previous)
             or piece[0].islower()
+            or piece[0] in "-–—"
         ):
             joined[-1] = f"{joined[-1]} {piece}"
         else:
