@@ -604,6 +604,11 @@ def _html_side(
     return "".join(lines) or '<span class="missing" lang="en" dir="ltr">no counterpart</span>'
 
 
+def _isolated(reason: str) -> str:
+    """`reason` escaped, each quoted passage in <bdi> so Arabic reads right in English."""
+    return re.sub(r"“([^”]*)”", r"“<bdi>\1</bdi>”", _e(reason))
+
+
 def _marked(text: str, marks: list[tuple[str, str]]) -> str:
     """`text` escaped, with the first occurrence of each marked passage in <mark>."""
     ranges = []
@@ -628,7 +633,7 @@ def _html_row(alignment: Alignment, index: int, bead: ScoredBead) -> str:
     if bead.flags:
         status = "".join(
             f'<div class="flag {_category_class(f.category)}"><span class="badge">'
-            f'{_e(_label(f.category))}</span><p class="reason">{_e(f.reason)}</p></div>'
+            f'{_e(_label(f.category))}</span><p class="reason">{_isolated(f.reason)}</p></div>'
             for f in bead.flags
         )
     else:

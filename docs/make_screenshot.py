@@ -1,8 +1,8 @@
 """Screenshot the HTML report of the seed pair into docs/report.png.
 
 Runs align.compare on seeds/mosul.ar.txt and seeds/mosul.en.txt (the real offline encoder) and
-photographs the top of the report in headless Chromium, 1400 px wide, with the first flag
-selected. Needs what tests/test_browser.py needs. Run from anywhere:
+photographs the top of the report in headless Chromium, 1400 px wide, showing only the
+flagged rows, the first one selected. Needs what tests/test_browser.py needs. Run from anywhere:
 
     python docs/make_screenshot.py
 """
@@ -36,6 +36,7 @@ def main() -> None:
         browser = launch(playwright)
         page = browser.new_page(viewport={"width": 1400, "height": 1100})
         page.goto(path.as_uri())
+        page.check("#only-flagged")  # the flags and their underlined passages, at a glance
         page.keyboard.press("j")
         page.evaluate("window.scrollTo(0, 0)")
         page.screenshot(path=str(OUTPUT))
