@@ -125,6 +125,23 @@ _EXONYM_SPELLINGS: dict[str, tuple[str, ...]] = {
     "sirius": ("شعرى",),
     "palmyra": ("تدمر",),
     "aleppo": ("حلب",),
+    "hebron": ("الخليل",),
+    "jaffa": ("يافا",),
+    "sidon": ("صيدا",),
+    "tyre": ("صور",),
+    "acre": ("عكا",),
+    "nazareth": ("الناصرة",),
+    "bethlehem": ("بيت لحم",),
+    "tigris": ("دجلة",),
+    "euphrates": ("الفرات",),
+    "cairo": ("القاهرة",),
+    "alexandria": ("الإسكندرية",),
+    "morocco": ("المغرب", "مغربي"),
+    "algeria": ("الجزائر", "جزائري"),
+    "algiers": ("الجزائر",),
+    "cyprus": ("قبرص",),
+    "chechnya": ("الشيشان",),
+    "rome": ("روما",),
     "jordan": ("أردن",),
     "christian": ("نصارى", "نصراني", "مسيحي"),
     "nazarene": ("نصارى", "نصراني"),
@@ -208,8 +225,9 @@ _ACRONYMS = _forms_of(_ACRONYM_SPELLINGS)
 
 # --- English: which capitalised words are name candidates ---
 
-_WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ]+(?:['’‘-]+[A-Za-zÀ-ÖØ-öø-ÿ]+)*")
-_HYPHEN = re.compile(r"['’‘]*-['’‘]*")
+_APOSTROPHES = "'’‘`´ʻʼʽʾʿ′"  # for hamza and ʿayn as much as for English
+_WORD = re.compile(rf"[A-Za-zÀ-ÖØ-öø-ÿ]+(?:[{_APOSTROPHES}-]+[A-Za-zÀ-ÖØ-öø-ÿ]+)*")
+_HYPHEN = re.compile(rf"[{_APOSTROPHES}]*-[{_APOSTROPHES}]*")
 _SENTENCE_END = ".!?:;…"
 _OPENERS = "\"'“‘«([{—–-"
 _CLOSERS = "\"'”’»)]} \t"
@@ -223,6 +241,10 @@ _BEFORE_COMMON = frozenset(
         *("hath", "hast", "did", "didst", "do", "does", "doth", "not", "never"),
     )
 )
+# Words after which "US" is the pronoun ("unto US"), not the United States.
+_PREPOSITIONS = frozenset(
+    ("to", "unto", "from", "with", "by", "upon", "for", "before", "against", "toward", "towards")
+)
 # What joins the words of one capitalised phrase: a space, or "of" with an optional determiner.
 _LINK = re.compile(r"\s+(?:of\s+(?:(?:the|his|her|its|their|our|your|my|thy)\s+)?)?")
 
@@ -233,7 +255,8 @@ def _words(text: str) -> frozenset[str]:
 
 
 # Capitalised words that are never names, lower case: pronouns (translations of scripture
-# capitalise divine pronouns), determiners, particles, auxiliaries, interjections.
+# capitalise divine pronouns), determiners, particles, auxiliaries, interjections, and name
+# particles standing alone ("Al Qaeda": the name is the next word).
 _FUNCTION = _words(
     """
     i o oh lo ah ye you your yours yourself yourselves he him his himself she her hers herself
@@ -246,7 +269,9 @@ _FUNCTION = _words(
     also even only now when where while why how after before since until till though although
     because lest towards the a an is are was were be been am has have had hath hast doth art
     wert wouldst shalt canst do does did say let may might must shall should will would can
-    could more much many most less least few several said ourself
+    could more much many most less least few several said ourself thus hence herein hereby
+    thereof therefore thereby wherein whereby up down out off over today tomorrow yesterday aye
+    anon al el ul
     """
 )
 # Names of Arabic letters, read out where some suras open ("Alif Lam Mim", "Ha Meem").
@@ -257,11 +282,11 @@ _HEADS = _words(
     """
     mr mrs ms dr sir madam president prime minister king queen prince princess emir sheikh
     shaikh sultan caliph imam mufti pope bishop general colonel major captain lieutenant
-    sergeant commander chief governor mayor senator ambassador secretary chairman director
-    judge professor doctor saint st prophet messenger apostle mount mountain lake river sea
-    gulf bay cape island strait desert valley city town village province governorate district
-    region state kingdom republic emirate university bank battle port camp square street road
-    bridge palace mosque church temple tomb
+    sergeant commander chief governor mayor senator ambassador secretary chairman director judge
+    professor doctor saint st prophet messenger apostle mount mountain lake river sea gulf bay
+    cape island strait desert valley city town village province governorate district region
+    state kingdom republic emirate university bank battle port camp square street road bridge
+    palace mosque church temple tomb
     """
 )
 # Nouns, adjectives and verbs that translations of scripture, law and news capitalise, lower
@@ -284,25 +309,25 @@ _CONTENT = _words(
     agency office department bureau institute college school synagogue shrine sanctuary altar
     ark tablet pen scroll mountain hill tree sun moon star planet cave path way gate door
     covenant promise decree term end goal limit reward penalty punishment torment doom wrath
-    peace bounty bliss tidings sustenance provision blast cry shout noise trumpet calamity
-    event deluge flood pilgrimage prayer fast charity alms sacrifice worship religion creed
-    life death living dead eternal eternity good evil right wrong true false just full clear
-    straight best high highest last first second third final supreme sublime exalted mighty
-    wise gracious merciful compassionate beneficent generous forgiving powerful knowing hearing
-    seeing aware able strong weak rich free glorious majestic absolute infinite independent
-    sufficient worthy loving tremendous awful grievous manifest hidden unseen visible invisible
-    pure near far kind like ready certain sure swift fierce mild stern strict left black white green
-    red yellow blue dark bright male female ever oft human mankind humanity man men woman women
+    peace bounty bliss tidings sustenance provision blast cry shout noise trumpet calamity event
+    deluge flood pilgrimage prayer fast charity alms sacrifice worship religion creed life death
+    living dead eternal eternity good evil right wrong true false just full clear straight best
+    high highest last first second third final supreme sublime exalted mighty wise gracious
+    merciful compassionate beneficent generous forgiving powerful knowing hearing seeing aware
+    able strong weak rich free glorious majestic absolute infinite independent sufficient worthy
+    loving tremendous awful grievous manifest hidden unseen unknown visible invisible pure near
+    far kind like ready certain sure swift fierce mild stern strict left black white green red
+    yellow blue dark bright male female ever oft human mankind humanity man men woman women
     person rights declaration charter article chapter section part preamble annex member
-    universal general international national federal public social economic political hand
-    face countenance presence eye heart sight record register parable example similitude host
-    servant slave friend guardian protector helper owner patron witness warner seer self
-    account return cause fear hope trust desire joy pity delight honour honor victory triumph
-    loss gain help proof story tale verse symbol plan plot sin misery distress pain wind rain
-    cloud storm thunder water fountain spring fount sea ocean fish bird bee ant camel cattle
-    horse beast animal fruit grain palm olive fig grape vine wine milk honey food bread pearl
-    coral ruby gold silver iron stone rock wood ship boat cup robe garment carpet cushion lamp
-    niche seal fact thing group company realm dominion favour favor
+    universal general international national federal public social economic political hand face
+    countenance presence eye heart sight record register parable example similitude host servant
+    slave friend guardian protector helper owner patron witness warner seer self account return
+    cause fear hope trust desire joy pity delight honour honor victory triumph loss gain help
+    proof story tale verse symbol plan plot sin misery distress pain wind rain cloud storm
+    thunder water fountain spring fount sea ocean fish bird bee ant camel cattle horse beast
+    animal fruit grain palm olive fig grape vine wine milk honey food bread pearl coral ruby
+    gold silver iron stone rock wood ship boat cup robe garment carpet cushion lamp niche seal
+    fact thing group company realm dominion favour favor
     """
 )
 _COMMON = _FUNCTION | _HEADS | _CONTENT | _LETTER_NAMES
@@ -323,8 +348,13 @@ _EN_SUFFIXES = ("ians", "ian", "ans", "an", "ese", "ish", "ites", "ite", "ic", "
 
 
 def _bare(word: str) -> str:
-    """The word without a possessive ending ("US’s", "Moses'")."""
-    return re.sub(r"['’]s?$", "", word)
+    """The word without a possessive or a contraction ("US’s", "Moses'", "I'll")."""
+    return re.sub(rf"[{_APOSTROPHES}](?:s|ll|ve|re|m)?$", "", word)
+
+
+def _particle(part: str) -> bool:
+    """Whether a part of a hyphenated word is a name particle ("Al", "Dhu'l")."""
+    return re.sub(f"[{_APOSTROPHES}]", "", part.lower()) in _PARTICLES
 
 
 def _singular(word: str) -> str:
@@ -339,7 +369,7 @@ def _en_forms(word: str) -> list[str]:
     """Readings of an English name to look up: without a possessive, a leading particle
     ("Al-"), or an ending of nationality or plural ("Iraqis" -> "iraq"); lower case."""
     parts = _HYPHEN.split(_bare(word.lower()))
-    while len(parts) > 1 and parts[0].replace("'", "") in _PARTICLES:
+    while len(parts) > 1 and _particle(parts[0]):
         parts = parts[1:]
     forms = ["".join(parts), *(parts if len(parts) > 1 else [])]
     forms += [f[:-1] for f in forms if f.endswith("ah")]  # "Makkah": "makka"
@@ -385,7 +415,7 @@ def _common(word: str, lower_words: set[str]) -> bool:
     """Whether a capitalised word is an ordinary English word rather than a name: listed,
     written in lower case elsewhere in the text, or ending or spelt like a common word."""
     parts = [p for p in _HYPHEN.split(word) if p]
-    if len(parts) > 1 and parts[0].lower() in _PARTICLES:
+    if len(parts) > 1 and _particle(parts[0]):
         parts = parts[1:]
     elif any(p[0].islower() for p in parts):
         return True  # "Allah-fearing", "Lote-tree"
@@ -431,9 +461,10 @@ def name_candidates(text: str) -> list[tuple[int, int]]:
             continue
         letters = re.sub(r"[^A-Za-z]", "", _bare(word))
         if len(letters) > 1 and letters.isupper():
-            if letters in _ACRONYMS:
+            after_preposition = i and words[i - 1].group().lower() in _PREPOSITIONS
+            if letters in _ACRONYMS and not (letters == "US" and after_preposition):
                 spans.append(match.span())
-            continue  # other acronyms (ISIS, PMU, SAA) are not read
+            continue  # other acronyms (ISIS, PMU, SAA) are not read; "unto US" is a pronoun
         if _known(word):
             spans.append(match.span())
             continue
