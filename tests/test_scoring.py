@@ -148,3 +148,13 @@ def test_divergence_is_in_the_unit_interval_and_grows_with_cost(cost):
     value = divergence_of(cost, 0.4, 0.1, params)
     assert 0.0 <= value <= 1.0
     assert divergence_of(cost + 0.1, 0.4, 0.1, params) >= value
+
+
+def test_a_swapped_name_is_a_name_mismatch_with_its_passage(use_encoder):
+    pairs = [
+        *FAITHFUL,
+        ("وزار الوفد مدينة حلب في اليوم التالي.", "The delegation visited Mosul the next day."),
+    ]
+    bead = score(pairs, use_encoder)[-1]
+    flag = next(f for f in bead.flags if f.category == "name_mismatch")
+    assert flag.tgt_spans == ("Mosul",) and "Mosul" in flag.reason
