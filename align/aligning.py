@@ -1,12 +1,15 @@
 """Stage 3: find the best sequence of beads by dynamic programming over sentence vectors.
 
 A bead pairs a run of source sentences with a run of target sentences: 1-1, 1-2, 2-1, 2-2 …
-up to `max_size` a side, or 1-0 / 0-1 for a sentence left unmatched. Its cost is the
+up to `max_size` sentences in all (8: 4-4, 1-7, 7-1), or 1-0 / 0-1 for a sentence left
+unmatched. Its cost is the
 Vecalign cost (Thompson & Koehn 2019): one minus the cosine of the two runs' embeddings,
 divided by how far each run is, on average, from random sentences of the other text, so
 that a cost of 1 means "no better than chance" whatever the encoder or document; as in
 Vecalign it is weighted by nSents(x) * nSents(y), so that a merged bead must earn its keep.
-A term for the length ratio (estimated from the document) is added. An unmatched sentence
+A term for the length ratio (estimated from the document) is added, and a penalty for a
+run that crosses a paragraph break (when paragraphs correspond one to one, they are hard
+barriers instead; see align.align_vectors). An unmatched sentence
 costs `skip_factor` times the median cost of the 1-1 beads of a first pass (never below a
 floor): what counts as "no counterpart" depends on how close the encoder brings this
 document's translations.
@@ -26,7 +29,8 @@ import numpy as np
 
 @dataclass(frozen=True)
 class AlignParams:
-    """Knobs of the aligner; the defaults were tuned on the Qur'an corpora (see bench/)."""
+    """Knobs of the aligner; skip_factor and length_weight were tuned on the Qur'an corpora
+    and the seed pair (see bench/)."""
 
     max_size: int = 8  # most sentences in a bead, both sides together: 4-4, 1-7, 7-1 ...
     skip_factor: float = 1.5
