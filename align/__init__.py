@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 import numpy as np
 
 from align.aligning import AlignParams, Bead, align_problem, make_problem
+from align.cache import CachedEncoder
 from align.encoding import DEFAULT_MODEL, Encoder, ModelError, embed_spans, load_encoder
 from align.result import Alignment
 from align.scoring import Flag, FlagParams, ScoredBead, score_beads, unrelated_warning
@@ -75,6 +76,8 @@ def align_sentences(
     src = [_as_sentence(s) for s in src_sentences]
     tgt = [_as_sentence(s) for s in tgt_sentences]
     encoder = model if model is not None and not isinstance(model, str) else load_encoder(model)
+    # Scoring embeds whole beads again, which the aligner has embedded as runs: share them.
+    encoder = CachedEncoder(encoder)
     beads = align_vectors(src, tgt, encoder, align_params or AlignParams())
     scored = score_beads(
         beads,

@@ -1,5 +1,6 @@
-"""An on-disk cache of sentence vectors, so that re-running a comparison or a benchmark on
-the same texts does not embed them again. SQLite from the standard library, one row a text."""
+"""A cache of sentence vectors, on disk so that re-running a comparison or a benchmark on
+the same texts does not embed them again, or in memory so that the stages of one run share
+them. SQLite from the standard library, one row a text."""
 
 from __future__ import annotations
 
@@ -14,12 +15,14 @@ from align.encoding import Encoder
 
 
 class CachedEncoder:
-    """Wraps an encoder; vectors are kept in `path` keyed by the encoder's name and the text."""
+    """Wraps an encoder; vectors are kept in `path` (default: in memory) keyed by the
+    encoder's name and the text."""
 
-    def __init__(self, encoder: Encoder, path: str | Path) -> None:
+    def __init__(self, encoder: Encoder, path: str | Path = ":memory:") -> None:
         self.name = encoder.name
         self._encoder = encoder
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(str(path))
         self._db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vec BLOB)")
 

@@ -150,9 +150,8 @@ def report(
     src_text = read_text(original, "ORIGINAL")
     tgt_text = read_text(translation, "TRANSLATION")
     check_languages(src_text, src_lang, tgt_text, tgt_lang)
-    split = read_presplit if presplit else None
-    src = split(src_text) if split else split_sentences(src_text, src_lang)
-    tgt = split(tgt_text) if split else split_sentences(tgt_text, tgt_lang)
+    src = read_presplit(src_text) if presplit else split_sentences(src_text, src_lang)
+    tgt = read_presplit(tgt_text) if presplit else split_sentences(tgt_text, tgt_lang)
     for sentences, name in ((src, original), (tgt, translation)):
         if not sentences:
             raise InputError(f"{_display(name)} holds no sentence")

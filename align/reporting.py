@@ -97,7 +97,7 @@ def report_data(alignment: Alignment) -> dict[str, Any]:
             "beads": len(alignment.beads),
             "bead_types": alignment.bead_type_counts(),
             "flagged_beads": len(alignment.flagged),
-            "flags": _flag_counts(alignment),
+            "flags": alignment.flag_counts(),
         },
         "sentences": {
             "source": _sentence_data(alignment.src_sentences),
@@ -145,13 +145,6 @@ def _finite(value: float, digits: int = 6) -> float | None:
 def _fixed(value: float, digits: int = 3) -> str:
     """`value` with a fixed number of decimals, or "" when it is nan or infinite."""
     return f"{value:.{digits}f}" if math.isfinite(value) else ""
-
-
-def _flag_counts(alignment: Alignment) -> dict[str, int]:
-    """Flags per category: every known category, then any other category that occurs."""
-    counts = alignment.flag_counts()
-    others = Counter(flag.category for bead in alignment.beads for flag in bead.flags)
-    return counts | {category: n for category, n in others.items() if category not in counts}
 
 
 def _sentence_data(sentences: list[Sentence]) -> list[dict[str, Any]]:
@@ -237,7 +230,7 @@ def _md_side(sentences: list[Sentence], indices: tuple[int, ...]) -> str:
 def _render_md(alignment: Alignment) -> str:
     a = alignment
     types = ", ".join(f"{n} × {shape}" for shape, n in a.bead_type_counts().items())
-    flags = ", ".join(f"{c.replace('_', ' ')} {n}" for c, n in _flag_counts(a).items())
+    flags = ", ".join(f"{c.replace('_', ' ')} {n}" for c, n in a.flag_counts().items())
     lines = [
         f"# Alignment: {_md(a.src_name)} ↔ {_md(a.tgt_name)}",
         "",
@@ -668,7 +661,7 @@ def _html_summary(alignment: Alignment) -> str:
         f'<div class="card"><h2>Sentences</h2>{sentences}</div>'
         f'<div class="card"><h2>Beads by shape</h2>{_stats(a.bead_type_counts())}</div>'
         f'<div class="card"><h2>Flags · {len(a.flagged)} of {len(a.beads)} beads</h2>'
-        f"{_stats(_flag_counts(a), swatches=True)}</div>"
+        f"{_stats(a.flag_counts(), swatches=True)}</div>"
         f'<div class="card"><h2>Divergence</h2>{_histogram(a.beads)}'
         '<p class="caption">Beads by divergence score: 0 = as close as the rest of the '
         "document, 1 = unrelated.</p></div></section>"

@@ -34,9 +34,9 @@ class Alignment:
         return [bead for bead in self.beads if bead.flags]
 
     def flag_counts(self) -> dict[str, int]:
-        """Number of flags per category, every category listed."""
+        """Number of flags per category: every known category, then any other that occurs."""
         counts = Counter(flag.category for bead in self.beads for flag in bead.flags)
-        return {category: counts.get(category, 0) for category in CATEGORIES}
+        return {category: counts.get(category, 0) for category in CATEGORIES} | counts
 
     def bead_type_counts(self) -> dict[str, int]:
         """Number of beads per shape, e.g. {"1-1": 20, "2-1": 2, "0-1": 1}."""
