@@ -15,9 +15,17 @@ from datetime import UTC, datetime
 
 import numpy as np
 
-from align.aligning import AlignParams, Bead, align_problem, make_problem
+from align.aligning import (
+    AlignParams,
+    Bead,
+    Runs,
+    align_problem,
+    make_problem,
+    runs_near,
+    with_runs,
+)
 from align.cache import CachedEncoder
-from align.encoding import DEFAULT_MODEL, Encoder, ModelError, embed_spans, load_encoder
+from align.encoding import DEFAULT_MODEL, Encoder, ModelError, embed_runs, embed_texts, load_encoder
 from align.result import Alignment
 from align.scoring import Flag, FlagParams, ScoredBead, score_beads, unrelated_warning
 from align.segmenting import Sentence, split_sentences
@@ -104,19 +112,32 @@ def align_sentences(
 def align_vectors(
     src: list[Sentence], tgt: list[Sentence], encoder: Encoder, params: AlignParams
 ) -> list[Bead]:
-    """Embed both sides and run the aligner; paragraphs are barriers when they correspond."""
-    src_spans = embed_spans([s.text for s in src], encoder, params.max_size - 1)
-    tgt_spans = embed_spans([s.text for s in tgt], encoder, params.max_size - 1)
+    """Embed both sides and run the aligner; paragraphs are barriers when they correspond.
+
+    The first search embeds only single sentences; the second embeds the runs of
+    sentences near the first path, and only those (see align.aligning).
+    """
+    src_texts, tgt_texts = [s.text for s in src], [t.text for t in tgt]
     problem = make_problem(
-        src_spans,
-        tgt_spans,
-        np.array([len(s.text) for s in src]),
-        np.array([len(s.text) for s in tgt]),
+        embed_texts(src_texts, encoder),
+        embed_texts(tgt_texts, encoder),
+        np.array([len(t) for t in src_texts]),
+        np.array([len(t) for t in tgt_texts]),
         params,
         np.array([s.paragraph for s in src]),
-        np.array([s.paragraph for s in tgt]),
+        np.array([t.paragraph for t in tgt]),
     )
-    return align_problem(problem, _paragraph_barriers(src, tgt))
+    barriers = _paragraph_barriers(src, tgt)
+    first = align_problem(problem, barriers)
+    if params.refine_radius == 0 or not src or not tgt:
+        return first
+    wanted = [
+        runs_near(first, side, len(texts), params.max_size, params.refine_radius)
+        for side, texts in (("src", src_texts), ("tgt", tgt_texts))
+    ]
+    src_runs = Runs(*embed_runs(src_texts, wanted[0], encoder))
+    tgt_runs = Runs(*embed_runs(tgt_texts, wanted[1], encoder))
+    return align_problem(with_runs(problem, src_runs, tgt_runs), barriers, first)
 
 
 def _paragraph_barriers(src: list[Sentence], tgt: list[Sentence]) -> list[tuple[int, int]]:

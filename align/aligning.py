@@ -2,21 +2,28 @@
 
 A bead pairs a run of source sentences with a run of target sentences: 1-1, 1-2, 2-1, 2-2 …
 up to `max_size` sentences in all (8: 4-4, 1-7, 7-1), or 1-0 / 0-1 for a sentence left
-unmatched. Its cost is the
-Vecalign cost (Thompson & Koehn 2019): one minus the cosine of the two runs' embeddings,
-divided by how far each run is, on average, from random sentences of the other text, so
-that a cost of 1 means "no better than chance" whatever the encoder or document; as in
-Vecalign it is weighted by nSents(x) * nSents(y), so that a merged bead must earn its keep.
-A term for the length ratio (estimated from the document) is added, and a penalty for a
-run that crosses a paragraph break (when paragraphs correspond one to one, they are hard
-barriers instead; see align.align_vectors). An unmatched sentence
-costs `skip_factor` times the median cost of the 1-1 beads of a first pass (never below a
-floor): what counts as "no counterpart" depends on how close the encoder brings this
-document's translations.
+unmatched. Its cost is the Vecalign cost (Thompson & Koehn 2019): one minus the cosine of
+the two runs' vectors, divided by how far each run is, on average, from random sentences of
+the other text, so that a cost of 1 means "no better than chance" whatever the encoder or
+document; as in Vecalign it is weighted by nSents(x) * nSents(y), so that a merged bead
+must earn its keep. A term for the length ratio (estimated from the document) is added, and
+a penalty for a run that crosses a paragraph break (when paragraphs correspond one to one,
+they are hard barriers instead; see align.align_vectors). An unmatched sentence costs
+`skip_factor` times the median cost of the 1-1 beads of a first pass (never below a floor):
+what counts as "no counterpart" depends on how close the encoder brings this document's
+translations.
 
-Time and memory stay near-linear in document length: above `full_limit` cells the search
-runs on a copy of both documents with pairs of sentences averaged together (recursively),
-and the full-resolution search is confined to a band around that coarse path.
+Encoding is where the time goes, so the search runs twice:
+1. with only single sentences embedded: a run's vector is the normalised sum of its
+   sentences' vectors (`Problem` without `Runs`), which costs no encoding at all;
+2. with the runs near that first path embedded as one text each (`Runs`, chosen by
+   `runs_near`), every other multi-sentence bead ruled out (`refine`).
+
+Time and memory stay linear in document length: above `full_limit` cells the search runs
+on a copy of both documents with pairs of sentences merged (recursively), or around the
+first path, and the full-resolution search is confined to a band around that path. The
+costs of a band are computed block by block with matrix products, and the recurrence runs
+compiled (numba).
 """
 
 from __future__ import annotations
@@ -24,7 +31,10 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, replace
 
+import numba
 import numpy as np
+
+BLOCK_ROWS = 256  # rows of the DP table whose bead costs are computed in one go
 
 
 @dataclass(frozen=True)
@@ -42,6 +52,8 @@ class AlignParams:
     band_width: int = 12
     random_samples: int = 256
     seed: int = 0
+    refine_radius: int = 1  # runs embedded exactly: a first-path run with either end moved
+    # by up to this many sentences; 0 keeps the first path (single sentences only)
 
 
 @dataclass(frozen=True)
@@ -50,182 +62,337 @@ class Bead:
 
     src: tuple[int, ...]
     tgt: tuple[int, ...]
-    similarity: float  # cosine of the two sides' embeddings; nan when a side is empty
+    similarity: float  # cosine of the two sides' vectors; nan when a side is empty
     cost: float  # Problem.distance: ~0.3 for a good translation, >1 for unrelated text;
     # the skip cost for an unmatched sentence
 
 
 @dataclass(frozen=True)
-class Problem:
-    """Everything the cost of a bead depends on, precomputed once per document pair.
+class Runs:
+    """Vectors of runs of consecutive sentences embedded as one text each.
 
-    `src_spans[k - 1, i]` is the unit vector of source sentences i..i+k-1 (see
-    encoding.embed_spans); `src_noise[k - 1, i]` is that run's mean cosine distance to
-    random target sentences (and vice versa for the target side).
+    `index[k - 1, i]` is the row of `vectors` for sentences i..i+k-1, or -1 when that run
+    was not embedded. Single sentences are always there (`index[0, i] == i`).
     """
 
-    src_spans: np.ndarray
-    tgt_spans: np.ndarray
-    src_noise: np.ndarray
-    tgt_noise: np.ndarray
-    src_lengths: np.ndarray  # [k - 1, i]: characters in the run i..i+k-1
-    tgt_lengths: np.ndarray
-    src_breaks: np.ndarray  # [k - 1, i]: paragraph breaks inside the run i..i+k-1
-    tgt_breaks: np.ndarray
+    index: np.ndarray
+    vectors: np.ndarray
+
+
+@dataclass(frozen=True)
+class Side:
+    """One text as the aligner sees it; arrays indexed [k - 1, i] describe the run of k
+    sentences starting at sentence i (zero where it would pass the end)."""
+
+    vectors: np.ndarray  # (n, d) unit vectors of single sentences
+    runs: Runs | None  # None: a run's vector is the normalised sum of its sentences'
+    norms: np.ndarray  # [k - 1, i]: length of the summed vectors (approximate runs)
+    noise: np.ndarray  # [k - 1, i]: mean cosine distance to random sentences of the other side
+    chance: np.ndarray  # mean vector of those random sentences
+    lengths: np.ndarray  # [k - 1, i]: characters
+    breaks: np.ndarray  # [k - 1, i]: paragraph breaks inside the run
+
+    def __len__(self) -> int:
+        return len(self.vectors)
+
+    def run_vector(self, k: int, i: int) -> np.ndarray | None:
+        """Unit vector of sentences i..i+k-1, or None if that run is ruled out."""
+        if self.runs is not None:
+            row = self.runs.index[k - 1, i]
+            return self.runs.vectors[row] if row >= 0 else None
+        total = self.vectors[i : i + k].sum(axis=0)
+        return total / max(float(np.linalg.norm(total)), 1e-12)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Everything the cost of a bead depends on, precomputed once per document pair."""
+
+    src: Side
+    tgt: Side
     length_ratio: float
     skip_cost: float
     params: AlignParams
 
     @property
     def shape(self) -> tuple[int, int]:
-        return self.src_spans.shape[1], self.tgt_spans.shape[1]
+        return len(self.src), len(self.tgt)
 
     def bead_types(self) -> list[tuple[int, int]]:
-        """1-0, 0-1 and every a-b with a + b <= max_size (and runs that were embedded)."""
-        size, runs = self.params.max_size, len(self.src_spans)
-        matched = [(a, b) for a in range(1, size) for b in range(1, size - a + 1)]
-        return [(1, 0), (0, 1)] + [(a, b) for a, b in matched if a <= runs and b <= runs]
+        """1-0, 0-1 and every a-b with a + b <= max_size."""
+        size = self.params.max_size
+        return [(1, 0), (0, 1)] + [(a, b) for a in range(1, size) for b in range(1, size - a + 1)]
 
-    def similarity(self, a: int, b: int, i: int, j: int, stop: int) -> np.ndarray:
-        """Cosine of source run [i, i+a) with each target run [j', j'+b), j <= j' < stop."""
-        return self.tgt_spans[b - 1, j:stop] @ self.src_spans[a - 1, i]
+    def similarity(self, a: int, b: int, i: int, j: int) -> float:
+        """Cosine of source run [i, i+a) and target run [j, j+b); nan if either is ruled out."""
+        u, v = self.src.run_vector(a, i), self.tgt.run_vector(b, j)
+        return float(u @ v) if u is not None and v is not None else float("nan")
 
-    def distance(self, a: int, b: int, i: int, j: int, stop: int) -> np.ndarray:
+    def distance(self, a: int, b: int, i: int, j: int) -> float:
         """How far apart the two runs are, against chance (~1) and their length ratio."""
-        noise = (self.src_noise[a - 1, i] + self.tgt_noise[b - 1, j:stop]) / 2
-        semantic = (1.0 - self.similarity(a, b, i, j, stop)) / np.maximum(noise, 1e-6)
-        src_len = self.src_lengths[a - 1, i] * self.length_ratio
-        tgt_len = self.tgt_lengths[b - 1, j:stop]
-        length = np.abs(np.log((tgt_len + 10.0) / (src_len + 10.0)))
-        return semantic + self.params.length_weight * length
+        noise = (self.src.noise[a - 1, i] + self.tgt.noise[b - 1, j]) / 2
+        semantic = (1.0 - self.similarity(a, b, i, j)) / max(noise, 1e-6)
+        src_len = self.src.lengths[a - 1, i] * self.length_ratio
+        tgt_len = self.tgt.lengths[b - 1, j]
+        length = abs(np.log((tgt_len + 10.0) / (src_len + 10.0)))
+        return float(np.nan_to_num(semantic + self.params.length_weight * length, nan=np.inf))
 
-    def cost(self, a: int, b: int, i: int, j: int, stop: int) -> np.ndarray:
-        """DP costs of the beads pairing source run [i, i+a) with target runs [j', j'+b),
-        for each j <= j' < stop."""
+    def cost(self, a: int, b: int, i: int, j: int) -> float:
+        """DP cost of the bead pairing source run [i, i+a) with target run [j, j+b)."""
         if a == 0 or b == 0:
-            return np.full(stop - j, self.skip_cost)
-        breaks = self.src_breaks[a - 1, i] + self.tgt_breaks[b - 1, j:stop]
-        return a * b * self.distance(a, b, i, j, stop) + self.params.paragraph_cost * breaks
+            return self.skip_cost
+        breaks = self.src.breaks[a - 1, i] + self.tgt.breaks[b - 1, j]
+        return a * b * self.distance(a, b, i, j) + self.params.paragraph_cost * breaks
 
 
 def make_problem(
-    src_spans: np.ndarray,
-    tgt_spans: np.ndarray,
+    src_vectors: np.ndarray,
+    tgt_vectors: np.ndarray,
     src_lengths: np.ndarray,
     tgt_lengths: np.ndarray,
     params: AlignParams | None = None,
     src_paragraphs: np.ndarray | None = None,
     tgt_paragraphs: np.ndarray | None = None,
 ) -> Problem:
-    """Precompute the per-run normalisers, lengths and paragraph breaks, and the
-    document's length ratio. Paragraph numbers default to one paragraph per side."""
+    """The problem for two texts' sentence vectors (unit rows), with every run's vector
+    approximated from its sentences'. Paragraph numbers default to one paragraph per side."""
     params = params or AlignParams()
+    src_vectors, tgt_vectors = _same_width(src_vectors, tgt_vectors)
     rng = np.random.default_rng(params.seed)
     ratio = (np.sum(tgt_lengths) + 1.0) / (np.sum(src_lengths) + 1.0)
+    sizes = max(params.max_size - 1, 1)
+    src_sample = _sample_mean(src_vectors, rng, params.random_samples)
+    tgt_sample = _sample_mean(tgt_vectors, rng, params.random_samples)
     return Problem(
-        src_spans=src_spans,
-        tgt_spans=tgt_spans,
-        src_noise=_noise(src_spans, tgt_spans[0], rng, params.random_samples),
-        tgt_noise=_noise(tgt_spans, src_spans[0], rng, params.random_samples),
-        src_lengths=_run_sums(src_lengths, len(src_spans)),
-        tgt_lengths=_run_sums(tgt_lengths, len(tgt_spans)),
-        src_breaks=_run_breaks(src_paragraphs, src_spans.shape[:2]),
-        tgt_breaks=_run_breaks(tgt_paragraphs, tgt_spans.shape[:2]),
+        src=_side(src_vectors, src_lengths, src_paragraphs, tgt_sample, sizes),
+        tgt=_side(tgt_vectors, tgt_lengths, tgt_paragraphs, src_sample, sizes),
         length_ratio=float(ratio),
         skip_cost=params.first_skip_cost,
         params=params,
     )
 
 
-def align_problem(problem: Problem, barriers: list[tuple[int, int]] | None = None) -> list[Bead]:
+def with_runs(problem: Problem, src_runs: Runs, tgt_runs: Runs) -> Problem:
+    """The same problem with runs embedded exactly: beads whose runs are missing are out."""
+    return replace(
+        problem,
+        src=_exact(problem.src, src_runs),
+        tgt=_exact(problem.tgt, tgt_runs),
+    )
+
+
+def runs_near(beads: list[Bead], side: str, n: int, max_size: int, radius: int) -> np.ndarray:
+    """Which runs of `side` ("src" or "tgt") the refined search may use: each run of the
+    path with its start or its end moved by up to `radius` sentences. Returns a boolean
+    array [k - 1, i] (k = 1 .. max_size - 1); single sentences are always in."""
+    sizes = max(max_size - 1, 1)
+    wanted = np.zeros((sizes, n), dtype=bool)
+    wanted[0] = True
+    for bead in beads:
+        run = getattr(bead, side)
+        if not run:
+            continue
+        start, end = run[0], run[-1] + 1
+        moves = [(d, 0) for d in range(-radius, radius + 1)] + [
+            (0, d) for d in range(-radius, radius + 1)
+        ]
+        for ds, de in moves:
+            s, e = start + ds, end + de
+            if 0 <= s < e <= n and e - s <= sizes:
+                wanted[e - s - 1, s] = True
+    return wanted
+
+
+def align_problem(
+    problem: Problem,
+    barriers: list[tuple[int, int]] | None = None,
+    around: list[Bead] | None = None,
+) -> list[Bead]:
     """Best beads for the whole problem; `barriers` are (source, target) index pairs that
-    every alignment must pass through (e.g. paragraph starts), splitting the search.
+    every alignment must pass through (e.g. paragraph starts), splitting the search;
+    `around` is an earlier path of the same problem to search near, in long documents.
 
     A first pass measures the document's typical 1-1 cost, which sets the skip cost of
     the second.
     """
-    first = search(problem, barriers)
+    first = search(problem, barriers, around)
     one_to_one = [bead.cost for bead in first if len(bead.src) == len(bead.tgt) == 1]
     if not one_to_one:
         return first
     typical = max(float(np.median(one_to_one)), problem.params.typical_floor)
     skip_cost = problem.params.skip_factor * typical
-    return search(replace(problem, skip_cost=skip_cost), barriers)
+    return search(replace(problem, skip_cost=skip_cost), barriers, around or first)
 
 
-def search(problem: Problem, barriers: list[tuple[int, int]] | None = None) -> list[Bead]:
+def search(
+    problem: Problem,
+    barriers: list[tuple[int, int]] | None = None,
+    around: list[Bead] | None = None,
+) -> list[Bead]:
     """The beads of least total `Problem.cost`, with the problem's skip cost as it is."""
     n, m = problem.shape
     cuts = [(0, 0), *sorted(set(barriers or [])), (n, m)]
+    nodes = _nodes(around) if around else None
     beads: list[Bead] = []
     for (i0, j0), (i1, j1) in itertools.pairwise(cuts):
         if (i0, j0) == (i1, j1):
             continue
-        path = _search(problem, i0, i1, j0, j1)
+        guide = None
+        if nodes is not None:
+            guide = [(i - i0, j - j0) for i, j in nodes if i0 <= i <= i1 and j0 <= j <= j1]
+        path = _search(problem, i0, i1, j0, j1, guide)
         beads.extend(_beads_of(problem, path))
     return beads
 
 
-def _search(problem: Problem, i0: int, i1: int, j0: int, j1: int) -> list[tuple[int, int]]:
-    """Grid nodes of the cheapest path from (i0, j0) to (i1, j1)."""
+def _search(
+    problem: Problem,
+    i0: int,
+    i1: int,
+    j0: int,
+    j1: int,
+    guide: list[tuple[int, int]] | None = None,
+) -> list[tuple[int, int]]:
+    """Grid nodes of the cheapest path from (i0, j0) to (i1, j1); `guide` is a path of
+    the same span (relative nodes) to search near when the table is large."""
     n, m = i1 - i0, j1 - j0
     if n * m <= problem.params.full_limit or min(n, m) < 8:
         lo = np.zeros(n + 1, dtype=np.int64)
         hi = np.full(n + 1, m, dtype=np.int64)
+    elif guide:
+        lo, hi = _band(guide, 1, n, m, problem.params.band_width)
     else:
-        lo, hi = _band_from_coarse(problem, i0, i1, j0, j1)
-    return _dp(problem, i0, j0, lo, hi, problem.bead_types())
+        coarse = _halve(problem, i0, i1, j0, j1)
+        path = _search(coarse, 0, len(coarse.src), 0, len(coarse.tgt))
+        lo, hi = _band(path, 2, n, m, problem.params.band_width)
+    types = problem.bead_types()
+    costs = _band_costs(problem, i0, j0, lo, hi, types)
+    sizes = np.array(types, dtype=np.int64)
+    back = _dp(costs, sizes[:, 0], sizes[:, 1], lo, hi, problem.skip_cost)
+    return _backtrace(back, lo, hi, types, i0, j0)
 
 
-def _dp(
+def _band_costs(
     problem: Problem,
     i0: int,
     j0: int,
     lo: np.ndarray,
     hi: np.ndarray,
     types: list[tuple[int, int]],
-) -> list[tuple[int, int]]:
-    """Banded DP: row i (sources consumed) may reach columns lo[i]..hi[i] inclusive.
-
-    Returns the grid nodes of the best path, relative to (i0, j0) added back.
-    """
-    n = len(lo) - 1
-    cost_rows: list[np.ndarray] = []
-    back_rows: list[np.ndarray] = []
-    skip = problem.skip_cost
-    for i in range(n + 1):
-        width = hi[i] - lo[i] + 1
-        best = np.full(width, np.inf)
-        back = np.full(width, -1, dtype=np.int64)
-        if i == 0:
-            best[0] = 0.0  # lo[0] is always 0
+) -> np.ndarray:
+    """costs[t, r, c]: cost of a bead of types[t] ending at node (r, lo[r] + c), relative to
+    (i0, j0); inf where the bead does not fit or is ruled out. Skips are left to the DP."""
+    width = int(np.max(hi - lo)) + 1
+    costs = np.full((len(types), len(lo), width), np.inf, dtype=np.float32)
+    sizes = max(problem.params.max_size - 1, 1)
+    for r0 in range(1, len(lo), BLOCK_ROWS):
+        r1 = min(r0 + BLOCK_ROWS, len(lo))
+        rows = i0 + np.arange(r0, r1)[:, None]
+        cols = j0 + lo[r0:r1, None] + np.arange(width)[None, :]
+        inside = cols <= j0 + hi[r0:r1, None]
+        # Every run a bead ending in this block can use lies in these sentences.
+        i_range = max(i0, int(rows.min()) - sizes), int(rows.max())
+        j_range = max(j0, int(cols.min()) - sizes), min(problem.shape[1], int(cols.max()))
+        similarity = _similarity_source(problem, *i_range, *j_range)
         for t, (a, b) in enumerate(types):
-            if a == 0 or a > i:
-                continue
-            # previous column j - b must lie in row i - a's band
-            start, stop = max(lo[i] - b, lo[i - a]), min(hi[i] - b, hi[i - a]) + 1
-            if start >= stop:
-                continue
-            cand = np.full(width, np.inf)
-            cand[start + b - lo[i] : stop + b - lo[i]] = cost_rows[i - a][
-                start - lo[i - a] : stop - lo[i - a]
-            ] + problem.cost(a, b, i0 + i - a, j0 + start, j0 + stop)
-            better = cand < best
-            best[better] = cand[better]
-            back[better] = t
-        # 0-1 beads move along the row: D[j] = min_k (D[k] + skip * (j - k)), a running min.
-        steps = skip * np.arange(width)
-        running = np.minimum.accumulate(best - steps) + steps
-        moved = running < best - 1e-12
-        best[moved] = running[moved]
-        back[moved] = types.index((0, 1))
-        cost_rows.append(best)
-        back_rows.append(back)
-    return _backtrace(back_rows, lo, hi, types, i0, j0)
+            if a and b:
+                block = _block_costs(problem, a, b, rows, cols, i0, j0, similarity)
+                costs[t, r0:r1] = np.where(inside, block, np.inf)
+    return costs
+
+
+def _block_costs(
+    problem: Problem,
+    a: int,
+    b: int,
+    rows: np.ndarray,
+    cols: np.ndarray,
+    i0: int,
+    j0: int,
+    similarity,
+) -> np.ndarray:
+    """Costs of a-b beads ending at absolute nodes (rows, cols), for beads that start at or
+    after (i0, j0); inf where a bead does not fit."""
+    rows, cols = np.broadcast_arrays(rows, cols)
+    n, m = problem.shape
+    i, j = rows - a, cols - b  # where the runs start
+    fits = (i >= i0) & (j >= j0) & (cols <= m)
+    if not fits.any():
+        return np.full(rows.shape, np.inf)
+    i, j = np.clip(i, i0, n - a), np.clip(j, j0, m - b)
+    src, tgt = problem.src, problem.tgt
+    noise = (src.noise[a - 1, i] + tgt.noise[b - 1, j]) / 2
+    semantic = (1.0 - similarity(a, b, i, j)) / np.maximum(noise, 1e-6)
+    src_len = src.lengths[a - 1, i] * problem.length_ratio
+    length = np.abs(np.log((tgt.lengths[b - 1, j] + 10.0) / (src_len + 10.0)))
+    breaks = src.breaks[a - 1, i] + tgt.breaks[b - 1, j]
+    cost = a * b * (semantic + problem.params.length_weight * length)
+    cost = cost + problem.params.paragraph_cost * breaks
+    return np.where(fits & np.isfinite(cost), cost, np.inf)
+
+
+def _similarity_source(problem: Problem, i_lo: int, i_hi: int, j_lo: int, j_hi: int):
+    """A function (a, b, i, j) -> cosines of source runs [i, i+a) with target runs
+    [j, j+b), for runs inside sentences [i_lo, i_hi) x [j_lo, j_hi), with one matrix
+    product for the block: of the embedded runs, or of single sentences (a run's cosine is
+    then the sum of its a x b sentence cosines over the norms of the summed vectors)."""
+    src, tgt = problem.src, problem.tgt
+    if src.runs is not None and tgt.runs is not None:
+        src_rows = _embedded(src.runs.index[:, i_lo:i_hi])
+        tgt_rows = _embedded(tgt.runs.index[:, j_lo:j_hi])
+        grid = src.runs.vectors[src_rows] @ tgt.runs.vectors[tgt_rows].T
+
+        def exact(a: int, b: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+            si, tj = src.runs.index[a - 1, i], tgt.runs.index[b - 1, j]
+            y = np.searchsorted(src_rows, si).clip(0, len(src_rows) - 1)
+            x = np.searchsorted(tgt_rows, tj).clip(0, len(tgt_rows) - 1)
+            found = (si >= 0) & (tj >= 0)
+            return np.where(found, grid[y, x] if grid.size else np.nan, np.nan)
+
+        return exact
+    block = src.vectors[i_lo:i_hi] @ tgt.vectors[j_lo:j_hi].T
+    table = np.zeros((block.shape[0] + 1, block.shape[1] + 1))
+    table[1:, 1:] = block.astype(np.float64).cumsum(axis=0).cumsum(axis=1)
+
+    def summed(a: int, b: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        y, x = i - i_lo, j - j_lo
+        total = table[y + a, x + b] - table[y, x + b] - table[y + a, x] + table[y, x]
+        return total / np.maximum(src.norms[a - 1, i] * tgt.norms[b - 1, j], 1e-12)
+
+    return summed
+
+
+def _embedded(index: np.ndarray) -> np.ndarray:
+    """Sorted rows of the runs that were embedded, in a slice of Runs.index."""
+    return np.unique(index[index >= 0])
+
+
+@numba.njit(cache=True)
+def _dp(costs, type_a, type_b, lo, hi, skip):  # pragma: no cover - compiled
+    """Banded DP: node row r may reach columns lo[r]..hi[r]. Returns, per node, the index
+    of the bead type that reaches it most cheaply (-1 for the start)."""
+    rows, width = len(lo), costs.shape[2]
+    best = np.full((rows, width), np.inf)
+    back = np.full((rows, width), -1, dtype=np.int8)
+    best[0, 0] = 0.0  # lo[0] is always 0
+    for r in range(rows):
+        for c in range(hi[r] - lo[r] + 1):
+            j = lo[r] + c
+            for t in range(len(type_a)):
+                a, b = type_a[t], type_b[t]
+                pr, pj = r - a, j - b
+                if pr < 0 or pj < lo[pr] or pj > hi[pr]:
+                    continue
+                step = skip if a == 0 or b == 0 else costs[t, r, c]
+                total = best[pr, pj - lo[pr]] + step
+                if total < best[r, c] - 1e-12:
+                    best[r, c] = total
+                    back[r, c] = t
+    return back
 
 
 def _backtrace(
-    back_rows: list[np.ndarray],
+    back: np.ndarray,
     lo: np.ndarray,
     hi: np.ndarray,
     types: list[tuple[int, int]],
@@ -235,7 +402,7 @@ def _backtrace(
     i, j = len(lo) - 1, int(hi[-1])
     path = [(i0 + i, j0 + j)]
     while (i, j) != (0, 0):
-        a, b = types[back_rows[i][j - lo[i]]]
+        a, b = types[back[i, j - lo[i]]]
         i, j = i - a, j - b
         path.append((i0 + i, j0 + j))
     return path[::-1]
@@ -246,29 +413,34 @@ def _beads_of(problem: Problem, path: list[tuple[int, int]]) -> list[Bead]:
     for (i, j), (i_end, j_end) in itertools.pairwise(path):
         a, b = i_end - i, j_end - j
         if a and b:
-            similarity = float(problem.similarity(a, b, i, j, j + 1)[0])
-            cost = float(problem.distance(a, b, i, j, j + 1)[0])
+            similarity = problem.similarity(a, b, i, j)
+            cost = problem.distance(a, b, i, j)
         else:
             similarity, cost = float("nan"), problem.skip_cost
         beads.append(Bead(tuple(range(i, i_end)), tuple(range(j, j_end)), similarity, cost))
     return beads
 
 
-def _band_from_coarse(
-    problem: Problem, i0: int, i1: int, j0: int, j1: int
+def _nodes(beads: list[Bead]) -> list[tuple[int, int]]:
+    """Grid nodes of a path given as beads (where each bead starts, and the end)."""
+    nodes, i, j = [(0, 0)], 0, 0
+    for bead in beads:
+        i, j = i + len(bead.src), j + len(bead.tgt)
+        nodes.append((i, j))
+    return nodes
+
+
+def _band(
+    path: list[tuple[int, int]], scale: int, rows: int, cols: int, width: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """A band of columns per row around the path found at half resolution."""
-    coarse = _halve(problem, i0, i1, j0, j1)
-    n, m = coarse.shape
-    path = _search(coarse, 0, n, 0, m)
-    rows, cols = i1 - i0, j1 - j0
+    """A band of columns per row around `path`, whose nodes are in units of `scale`
+    sentences."""
     lo = np.full(rows + 1, cols, dtype=np.int64)
     hi = np.zeros(rows + 1, dtype=np.int64)
     for (i, j), (i_end, j_end) in itertools.pairwise(path):
-        r0, r1 = min(2 * i, rows), min(2 * i_end, rows)
-        lo[r0 : r1 + 1] = np.minimum(lo[r0 : r1 + 1], min(2 * j, cols))
-        hi[r0 : r1 + 1] = np.maximum(hi[r0 : r1 + 1], min(2 * j_end, cols))
-    width = problem.params.band_width
+        r0, r1 = min(scale * i, rows), min(scale * i_end, rows)
+        lo[r0 : r1 + 1] = np.minimum(lo[r0 : r1 + 1], min(scale * j, cols))
+        hi[r0 : r1 + 1] = np.maximum(hi[r0 : r1 + 1], min(scale * j_end, cols))
     lo = np.maximum(np.minimum.accumulate((lo - width)[::-1])[::-1], 0)
     hi = np.minimum(np.maximum.accumulate(hi + width), cols)
     lo[0], hi[-1] = 0, cols
@@ -278,11 +450,10 @@ def _band_from_coarse(
 
 def _halve(problem: Problem, i0: int, i1: int, j0: int, j1: int) -> Problem:
     """The sub-problem with each pair of consecutive sentences merged into one."""
-    src, src_len = _merge_pairs(problem.src_spans[0, i0:i1], problem.src_lengths[0, i0:i1])
-    tgt, tgt_len = _merge_pairs(problem.tgt_spans[0, j0:j1], problem.tgt_lengths[0, j0:j1])
-    params = problem.params
-    coarse = make_problem(src[None], tgt[None], src_len, tgt_len, replace(params, max_size=2))
-    return replace(coarse, skip_cost=problem.skip_cost)
+    src, src_len = _merge_pairs(problem.src.vectors[i0:i1], problem.src.lengths[0, i0:i1])
+    tgt, tgt_len = _merge_pairs(problem.tgt.vectors[j0:j1], problem.tgt.lengths[0, j0:j1])
+    params = replace(problem.params, max_size=2)
+    return replace(make_problem(src, tgt, src_len, tgt_len, params), skip_cost=problem.skip_cost)
 
 
 def _merge_pairs(vectors: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -294,12 +465,63 @@ def _merge_pairs(vectors: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, 
     return merged.astype(np.float32), lengths[0::2] + lengths[1::2]
 
 
-def _noise(spans: np.ndarray, other: np.ndarray, rng: np.random.Generator, k: int) -> np.ndarray:
-    """Mean cosine distance of every run in `spans` to k random sentences of the other side."""
-    if len(other) == 0 or spans.shape[1] == 0:
-        return np.ones(spans.shape[:2])
-    sample = other[rng.choice(len(other), size=min(k, len(other)), replace=False)]
-    return 1.0 - (spans @ sample.T).mean(axis=2)
+def _same_width(src: np.ndarray, tgt: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """An empty side takes the other side's vector width."""
+    width = max(src.shape[-1], tgt.shape[-1])
+    return (
+        src if len(src) else np.zeros((0, width), np.float32),
+        tgt if len(tgt) else np.zeros((0, width), np.float32),
+    )
+
+
+def _side(
+    vectors: np.ndarray,
+    lengths: np.ndarray,
+    paragraphs: np.ndarray | None,
+    chance: np.ndarray,
+    sizes: int,
+) -> Side:
+    vectors = np.asarray(vectors, dtype=np.float32)
+    norms, closeness = _summed_runs(vectors, chance, sizes)
+    return Side(
+        vectors=vectors,
+        runs=None,
+        norms=norms,
+        noise=1.0 - closeness,
+        chance=chance,
+        lengths=_run_sums(np.asarray(lengths, dtype=np.float64), sizes),
+        breaks=_run_breaks(paragraphs, (sizes, len(vectors))),
+    )
+
+
+def _summed_runs(vectors: np.ndarray, chance: np.ndarray, sizes: int):
+    """[k - 1, i]: length of the sum of vectors i..i+k-1, and the sum's cosine with
+    `chance`; one size at a time, so memory stays at one copy of the vectors."""
+    n = len(vectors)
+    total = np.zeros((n + 1, vectors.shape[1]))
+    np.cumsum(vectors, axis=0, out=total[1:])
+    starts = np.arange(n)
+    norms, closeness = np.zeros((sizes, n)), np.zeros((sizes, n))
+    for k in range(1, sizes + 1):
+        sums = total[np.minimum(starts + k, n)] - total[starts]
+        norms[k - 1] = np.linalg.norm(sums, axis=1)
+        closeness[k - 1] = (sums @ chance) / np.maximum(norms[k - 1], 1e-12)
+    return norms, closeness
+
+
+def _exact(side: Side, runs: Runs) -> Side:
+    """`side` with its runs' vectors (and their distance to chance) taken from `runs`."""
+    closeness = runs.vectors @ side.chance
+    noise = np.where(runs.index >= 0, 1.0 - closeness[runs.index], 1.0)
+    return replace(side, runs=runs, noise=noise)
+
+
+def _sample_mean(vectors: np.ndarray, rng: np.random.Generator, k: int) -> np.ndarray:
+    """Mean of k random rows: a run's mean cosine with them is its cosine with this."""
+    if len(vectors) == 0:
+        return np.zeros(vectors.shape[1], dtype=np.float32)
+    sample = rng.choice(len(vectors), size=min(k, len(vectors)), replace=False)
+    return vectors[sample].mean(axis=0)
 
 
 def _run_breaks(paragraphs: np.ndarray | None, shape: tuple[int, int]) -> np.ndarray:
@@ -312,14 +534,11 @@ def _run_breaks(paragraphs: np.ndarray | None, shape: tuple[int, int]) -> np.nda
     return np.vstack([np.zeros((1, shape[1])), inside])
 
 
-def _run_sums(lengths: np.ndarray, max_size: int) -> np.ndarray:
-    """[k - 1, i]: sum of lengths[i : i + k] for k = 1..max_size (shorter at the end)."""
-    lengths = np.asarray(lengths, dtype=np.float64)
-    total = np.concatenate([[0.0], np.cumsum(lengths)])
-    starts = np.arange(len(lengths))
+def _run_sums(values: np.ndarray, sizes: int) -> np.ndarray:
+    """[k - 1, i]: sum of values[i : i + k] for k = 1..sizes (shorter at the end)."""
+    values = np.asarray(values, dtype=np.float64)
+    total = np.concatenate([[0.0], np.cumsum(values)])
+    starts = np.arange(len(values))
     return np.stack(
-        [
-            total[np.minimum(starts + k, len(lengths))] - total[starts]
-            for k in range(1, max_size + 1)
-        ]
+        [total[np.minimum(starts + k, len(values))] - total[starts] for k in range(1, sizes + 1)]
     )

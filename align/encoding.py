@@ -93,27 +93,39 @@ def load_encoder(model: str | None = None, threads: int | None = None) -> Encode
     return SentenceTransformerEncoder(model, threads)
 
 
-def embed_spans(texts: Sequence[str], encoder: Encoder, max_size: int) -> np.ndarray:
-    """Embed every run of 1..max_size consecutive texts, each run joined into one string.
+def embed_texts(texts: Sequence[str], encoder: Encoder) -> np.ndarray:
+    """Unit vectors (one row a text) of the normalised texts; each distinct text once."""
+    return _embed([normalize_for_embedding(t) for t in texts], encoder)
 
-    Returns an array of shape (max_size, len(texts), dim): row [k - 1, i] is the vector of
-    texts[i : i + k]; runs that would pass the end are zero. A bead of several sentences is
-    scored by embedding their concatenation, which is how the sentences read together.
+
+def embed_runs(
+    texts: Sequence[str], wanted: np.ndarray, encoder: Encoder
+) -> tuple[np.ndarray, np.ndarray]:
+    """Embed the runs of consecutive texts marked in `wanted` ([k - 1, i]: the run of k texts
+    starting at i), each run joined into one string, as a bead of several sentences reads.
+
+    Returns (index, vectors): index[k - 1, i] is the row of that run's vector in `vectors`,
+    or -1 where it was not wanted; single texts always come first (index[0, i] == i).
     """
-    n = len(texts)
     normalized = [normalize_for_embedding(t) for t in texts]
-    runs = {
-        (k, i): " ".join(normalized[i : i + k])
-        for k in range(1, max_size + 1)
-        for i in range(n - k + 1)
-    }
-    unique = sorted(set(runs.values()))
-    vectors = encoder.encode(unique) if unique else np.zeros((0, 1), dtype=np.float32)
+    wanted = np.asarray(wanted, dtype=bool).copy()
+    wanted[0] = True
+    sizes, starts = np.nonzero(wanted)
+    order = np.lexsort((starts, sizes))  # singles first, in order
+    sizes, starts = sizes[order], starts[order]
+    runs = [" ".join(normalized[i : i + k + 1]) for k, i in zip(sizes, starts, strict=True)]
+    index = np.full(wanted.shape, -1, dtype=np.int64)
+    index[sizes, starts] = np.arange(len(runs))
+    return index, _embed(runs, encoder)
+
+
+def _embed(texts: list[str], encoder: Encoder) -> np.ndarray:
+    unique = list(dict.fromkeys(texts))
+    if not unique:
+        return np.zeros((0, 1), dtype=np.float32)
+    vectors = np.asarray(encoder.encode(unique), dtype=np.float32)
     row_of = {text: row for row, text in enumerate(unique)}
-    spans = np.zeros((max_size, n, vectors.shape[1]), dtype=np.float32)
-    for (k, i), text in runs.items():
-        spans[k - 1, i] = vectors[row_of[text]]
-    return spans
+    return vectors[[row_of[text] for text in texts]]
 
 
 def _unit_rows(vectors: np.ndarray) -> np.ndarray:

@@ -1,7 +1,13 @@
 import numpy as np
 import pytest
 
-from align.encoding import ModelError, embed_spans, load_encoder, normalize_for_embedding
+from align.encoding import (
+    ModelError,
+    embed_runs,
+    embed_texts,
+    load_encoder,
+    normalize_for_embedding,
+)
 
 
 def test_normalization_strips_diacritics_and_tatweel_and_unifies_alef():
@@ -11,13 +17,32 @@ def test_normalization_strips_diacritics_and_tatweel_and_unifies_alef():
     assert normalize_for_embedding("Déjà vu, 40,000.") == "Déjà vu, 40,000."
 
 
-def test_spans_are_embeddings_of_joined_runs(hashing_encoder):
-    texts = ["one", "two", "three"]
-    spans = embed_spans(texts, hashing_encoder, 2)
-    assert spans.shape == (2, 3, 64)
-    np.testing.assert_allclose(spans[0, 1], hashing_encoder.encode(["two"])[0], atol=1e-6)
-    np.testing.assert_allclose(spans[1, 0], hashing_encoder.encode(["one two"])[0], atol=1e-6)
-    assert not spans[1, 2].any()  # the run of two starting at the last text passes the end
+class CountingEncoder:
+    name = "counting (test)"
+
+    def __init__(self, inner):
+        self.inner, self.seen = inner, []
+
+    def encode(self, texts):
+        self.seen.extend(texts)
+        return self.inner.encode(texts)
+
+
+def test_runs_are_embeddings_of_the_joined_texts_and_only_the_wanted_ones(hashing_encoder):
+    encoder = CountingEncoder(hashing_encoder)
+    wanted = np.array([[False, False, False], [True, False, False]])  # singles, and "one two"
+    index, vectors = embed_runs(["one", "two", "three"], wanted, encoder)
+    assert index.tolist() == [[0, 1, 2], [3, -1, -1]]
+    np.testing.assert_allclose(vectors[1], hashing_encoder.encode(["two"])[0], atol=1e-6)
+    np.testing.assert_allclose(vectors[3], hashing_encoder.encode(["one two"])[0], atol=1e-6)
+    assert sorted(encoder.seen) == ["one", "one two", "three", "two"]
+
+
+def test_each_distinct_text_is_encoded_once(hashing_encoder):
+    encoder = CountingEncoder(hashing_encoder)
+    vectors = embed_texts(["yes", "no", "yes"], encoder)
+    assert encoder.seen == ["yes", "no"]
+    np.testing.assert_allclose(vectors[0], vectors[2])
 
 
 def test_default_encoder_is_offline_multilingual_and_unit_length(use_encoder):
@@ -30,8 +55,8 @@ def test_default_encoder_is_offline_multilingual_and_unit_length(use_encoder):
 
 
 def test_diacritics_do_not_change_the_embedding_of_a_span(use_encoder):
-    plain = embed_spans(["أعلن الخليفة قيام الدولة."], use_encoder, 1)
-    marked = embed_spans(["أَعْلَنَ الخَلِيفَةُ قِيَامَ الدَّوْلَـــةِ."], use_encoder, 1)
+    plain = embed_texts(["أعلن الخليفة قيام الدولة."], use_encoder)
+    marked = embed_texts(["أَعْلَنَ الخَلِيفَةُ قِيَامَ الدَّوْلَـــةِ."], use_encoder)
     np.testing.assert_allclose(plain, marked, atol=1e-5)
 
 
