@@ -1,54 +1,209 @@
-"""A cache of sentence vectors, on disk so that re-running a comparison or a benchmark on
-the same texts does not embed them again, or in memory so that the stages of one run share
-them. SQLite from the standard library, one row a text."""
+"""A cache of sentence vectors: on disk, so that re-running a comparison or a benchmark on
+the same texts does not embed them again, or in memory, so that the stages of one run share
+them. SQLite from the standard library, one row a text.
+
+One file can serve several processes at once (SQLite's WAL journal: readers never wait, a
+writer waits its turn). The file is bounded: past `max_bytes` the least recently used vectors
+are evicted. A cache that cannot be opened or written is skipped with one logged warning, so
+that it never stops an alignment.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import logging
+import math
+import os
 import sqlite3
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
+import platformdirs
 
 from align.encoding import Encoder
+
+DEFAULT_MAX_BYTES = 2 * 1024**3  # 2 GiB: about 900,000 vectors of 512 float32s
+_EVICT_TO = 0.9  # eviction brings the file down to this share of the bound
+_BUSY_TIMEOUT = 60.0  # seconds a writer waits for another process's write to finish
+_SCHEMA_VERSION = 1  # 0: the schema before last-used stamps (vectors only)
+
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vec BLOB NOT NULL)",
+    # Stamps live apart from the vectors so that marking a hit rewrites a row of ~60 bytes,
+    # not a page holding 2 KiB vectors.
+    "CREATE TABLE IF NOT EXISTS used (key TEXT PRIMARY KEY, stamp INTEGER NOT NULL) WITHOUT ROWID",
+)
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def default_cache_dir() -> Path:
+    """Where the command line keeps vectors: $ALIGN_CACHE_DIR if set, else the user's cache
+    folder (~/.cache/align on Linux)."""
+    return Path(os.environ.get("ALIGN_CACHE_DIR") or platformdirs.user_cache_dir("align"))
+
+
+def cache_file(directory: str | Path) -> Path:
+    """The vector cache file inside `directory`."""
+    return Path(directory) / "vectors.sqlite"
 
 
 class CachedEncoder:
     """Wraps an encoder; vectors are kept in `path` (default: in memory) keyed by the
-    encoder's name and the text."""
+    encoder's name and the text, the file held to about `max_bytes` by evicting the least
+    recently used. A context manager; `close()` releases the file."""
 
-    def __init__(self, encoder: Encoder, path: str | Path = ":memory:") -> None:
+    def __init__(
+        self, encoder: Encoder, path: str | Path = ":memory:", max_bytes: int = DEFAULT_MAX_BYTES
+    ) -> None:
         self.name = encoder.name
         self._encoder = encoder
-        if path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(path))
-        self._db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vec BLOB)")
+        self._path = str(path)
+        self._max_bytes = max_bytes
+        self._db: sqlite3.Connection | None = None
+        try:
+            self._db = _connect(self._path)
+        except (sqlite3.Error, OSError) as error:
+            self._warn(error)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """The vectors of `texts`; only those not in the cache go to the wrapped encoder."""
+        if not texts:
+            return self._encoder.encode(texts)
         keys = [self._key(t) for t in texts]
-        found = dict(self._lookup(set(keys)))
+        found = self._safely(lambda db: _lookup(db, keys), {})
         missing = sorted({t for t, k in zip(texts, keys, strict=True) if k not in found})
+        new = {}
         if missing:
             vectors = self._encoder.encode(missing)
-            rows = [
-                (self._key(t), v.astype(np.float32).tobytes())
+            new = {
+                self._key(t): v.astype(np.float32).tobytes()
                 for t, v in zip(missing, vectors, strict=True)
-            ]
-            self._db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?)", rows)
-            self._db.commit()
-            found.update(rows)
-        return np.stack([np.frombuffer(found[k], dtype=np.float32) for k in keys])
+            }
+        self._safely(lambda db: self._store(db, new), None)
+        found.update(new)
+        rows = bytearray().join(found[k] for k in keys)  # one copy, and a writable array
+        return np.frombuffer(rows, dtype=np.float32).reshape(len(keys), -1)
 
-    def _lookup(self, keys: set[str]):
-        keys = list(keys)
-        for start in range(0, len(keys), 500):
-            chunk = keys[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            yield from self._db.execute(
-                f"SELECT key, vec FROM vectors WHERE key IN ({marks})", chunk
-            )
+    def close(self) -> None:
+        """Close the database; the file stays, later calls embed without it."""
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    def __enter__(self) -> CachedEncoder:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     def _key(self, text: str) -> str:
         return hashlib.sha1(f"{self.name}\x00{text}".encode()).hexdigest()
+
+    def _store(self, db: sqlite3.Connection, new: dict[str, bytes]) -> None:
+        """Add the new vectors, stamp every key of the last lookup as just used, and evict
+        if the file has grown past the bound."""
+        with _transaction(db, "IMMEDIATE"):
+            db.executemany("INSERT OR IGNORE INTO vectors VALUES (?, ?)", new.items())
+            db.execute(
+                "INSERT OR REPLACE INTO used SELECT key, ? FROM wanted JOIN vectors USING (key)",
+                (time.time_ns(),),
+            )
+            if _stored_bytes(db) > self._max_bytes:
+                _evict(db, int(self._max_bytes * _EVICT_TO))
+
+    def _safely(self, action: Callable[[sqlite3.Connection], T], default: T) -> T:
+        """`action` on the database, or `default` without one; a database error closes it
+        with a warning, so the run goes on without the cache."""
+        if self._db is None:
+            return default
+        try:
+            return action(self._db)
+        except sqlite3.Error as error:
+            self.close()
+            self._warn(error)
+            return default
+
+    def _warn(self, error: Exception) -> None:
+        log.warning(
+            "cannot use the vector cache %s (%s); embedding without it "
+            "(if the file is damaged, delete it)",
+            self._path,
+            error,
+        )
+
+
+def _connect(path: str) -> sqlite3.Connection:
+    """Open the cache at `path`, creating it if needed, set up for several processes."""
+    if path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(path, timeout=_BUSY_TIMEOUT, isolation_level=None)
+    try:
+        # These two take effect in a new file only: 7 vectors of 2 KiB fill a 16 KiB page
+        # (one fills a 4 KiB page), and evicted pages can be given back to the file system.
+        db.execute("PRAGMA page_size = 16384")
+        db.execute("PRAGMA auto_vacuum = INCREMENTAL")
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = NORMAL")  # a crash may lose the last writes, no more
+        db.execute(f"PRAGMA journal_size_limit = {64 * 1024**2}")
+        db.execute("PRAGMA temp_store = MEMORY")
+        db.execute("CREATE TEMP TABLE wanted (key TEXT PRIMARY KEY) WITHOUT ROWID")
+        with _transaction(db, "IMMEDIATE"):
+            for statement in _SCHEMA:
+                db.execute(statement)
+            if db.execute("PRAGMA user_version").fetchone()[0] < _SCHEMA_VERSION:
+                # A cache from before stamps: its rows count as the least recently used.
+                db.execute("INSERT OR IGNORE INTO used SELECT key, 0 FROM vectors")
+                db.execute(f"PRAGMA user_version = {_SCHEMA_VERSION}")
+    except sqlite3.Error:
+        db.close()
+        raise
+    return db
+
+
+@contextmanager
+def _transaction(db: sqlite3.Connection, kind: str = "DEFERRED") -> Iterator[None]:
+    """A transaction; writers to the file ask for an IMMEDIATE one, which waits for the lock
+    up to the busy timeout, where a read turned write fails at once if another process wrote
+    meanwhile."""
+    db.execute(f"BEGIN {kind}")
+    with db:  # commits, or rolls back on an exception
+        yield
+
+
+def _lookup(db: sqlite3.Connection, keys: Sequence[str]) -> dict[str, bytes]:
+    """The stored vectors of `keys`, which stay in the table `wanted` for `_store` to stamp.
+    (A join with a temporary table beats batches of `IN (...)` by half.)"""
+    with _transaction(db):
+        db.execute("DELETE FROM wanted")
+        db.executemany("INSERT INTO wanted VALUES (?)", ((k,) for k in sorted(set(keys))))
+        return dict(db.execute("SELECT key, vec FROM wanted JOIN vectors USING (key)"))
+
+
+def _evict(db: sqlite3.Connection, target: int) -> None:
+    """Delete the least recently used rows until the file holds at most `target` bytes."""
+    while (size := _stored_bytes(db)) > target:
+        rows = db.execute("SELECT count(*) FROM used").fetchone()[0]
+        if not rows:
+            break
+        # Rows are about the same size: remove the share of them that is over the target.
+        share = math.ceil(rows * (size - target) / size)
+        oldest = "SELECT key FROM used ORDER BY stamp, key LIMIT ?"  # the same rows twice
+        db.execute(f"DELETE FROM vectors WHERE key IN ({oldest})", (share,))
+        db.execute(f"DELETE FROM used WHERE key IN ({oldest})", (share,))
+    # Give the freed pages back (new files only). Python runs one step of this pragma, which
+    # frees one page, per call.
+    for _ in range(db.execute("PRAGMA freelist_count").fetchone()[0]):
+        db.execute("PRAGMA incremental_vacuum")
+
+
+def _stored_bytes(db: sqlite3.Connection) -> int:
+    """Bytes of the pages in use, read from the file header: no scan of the rows."""
+    pages = db.execute("PRAGMA page_count").fetchone()[0]
+    free = db.execute("PRAGMA freelist_count").fetchone()[0]
+    return (pages - free) * db.execute("PRAGMA page_size").fetchone()[0]

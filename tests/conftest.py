@@ -28,6 +28,15 @@ class HashingEncoder:
         return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def private_cache_dir(tmp_path_factory):
+    """The CLI caches vectors on disk by default: keep the tests' out of the user's cache."""
+    folder = tmp_path_factory.mktemp("vector-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ALIGN_CACHE_DIR", str(folder))
+        yield folder
+
+
 @pytest.fixture(scope="session")
 def use_encoder():
     from align.encoding import load_encoder

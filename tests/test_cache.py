@@ -1,0 +1,247 @@
+"""The vector cache: hits, persistence, two processes at once, eviction, fallback, and the
+`--cache-dir`/`--no-cache` options of the command line."""
+
+import hashlib
+import logging
+import multiprocessing
+import sqlite3
+import time
+from collections.abc import Sequence
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from align import cache as cache_module
+from align.cache import CachedEncoder, cache_file, default_cache_dir
+from align.cli import main
+from tests.conftest import SEEDS, HashingEncoder
+
+AR, EN = str(SEEDS / "mosul.ar.txt"), str(SEEDS / "mosul.en.txt")
+
+
+class CountingEncoder:
+    """Wraps an encoder and remembers every text it was asked to embed."""
+
+    def __init__(self, encoder=None, name: str | None = None) -> None:
+        self._encoder = encoder or HashingEncoder()
+        self.name = name or self._encoder.name
+        self.texts: list[str] = []
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        self.texts += texts
+        return self._encoder.encode(texts)
+
+
+def sentences(prefix: str, n: int) -> list[str]:
+    return [f"{prefix} sentence number {i}" for i in range(n)]
+
+
+def cache_warnings(caplog) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.name == "align.cache"]
+
+
+def test_hits_do_not_call_the_wrapped_encoder(tmp_path):
+    texts = sentences("a", 20)
+    counting = CountingEncoder()
+    with CachedEncoder(counting, cache_file(tmp_path)) as cached:
+        first = cached.encode(texts)
+        again = cached.encode([*texts[5:], texts[0], texts[0]])
+    assert sorted(counting.texts) == sorted(texts)
+    assert (first == HashingEncoder().encode(texts)).all()
+    assert (again == first[[*range(5, 20), 0, 0]]).all()
+
+
+def test_encoders_with_different_names_do_not_share_vectors(tmp_path):
+    texts = sentences("a", 10)
+    path = cache_file(tmp_path)
+    with CachedEncoder(CountingEncoder(name="one"), path) as cached:
+        cached.encode(texts)
+    other = CountingEncoder(name="two")
+    with CachedEncoder(other, path) as cached:
+        assert cached.name == "two"
+        cached.encode(texts)
+    assert sorted(other.texts) == sorted(texts)
+
+
+def test_vectors_persist_across_instances(tmp_path):
+    texts = sentences("a", 30)
+    with CachedEncoder(CountingEncoder(), cache_file(tmp_path)) as cached:
+        first = cached.encode(texts)
+    later = CountingEncoder()
+    with CachedEncoder(later, cache_file(tmp_path)) as cached:
+        assert (cached.encode(texts) == first).all()
+    assert later.texts == []
+
+
+def test_a_cache_from_before_stamps_keeps_its_vectors(tmp_path):
+    path = cache_file(tmp_path)
+    vector = HashingEncoder().encode(["old text"])[0]
+    key = hashlib.sha1(f"{HashingEncoder.name}\x00old text".encode()).hexdigest()
+    with sqlite3.connect(path) as old:
+        old.execute("CREATE TABLE vectors (key TEXT PRIMARY KEY, vec BLOB)")
+        old.execute("INSERT INTO vectors VALUES (?, ?)", (key, vector.tobytes()))
+    old.close()
+    counting = CountingEncoder()
+    with CachedEncoder(counting, path) as cached:
+        assert (cached.encode(["old text"])[0] == vector).all()
+    assert counting.texts == []
+
+
+class SlowEncoder(HashingEncoder):
+    """Takes a moment per call, so that two processes meet on the same texts."""
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        time.sleep(0.01)
+        return super().encode(texts)
+
+
+def encode_in_batches(path: str, texts: list[str]) -> bool:
+    """In a worker process: embed `texts` a few at a time through the cache at `path`;
+    whether every vector came back right."""
+    with CachedEncoder(SlowEncoder(), path) as cached:
+        vectors = np.vstack([cached.encode(texts[i : i + 25]) for i in range(0, len(texts), 25)])
+    return bool((vectors == HashingEncoder().encode(texts)).all())
+
+
+def test_two_processes_write_overlapping_texts_into_one_file(tmp_path):
+    path = str(cache_file(tmp_path))
+    shared = sentences("shared", 1000)
+    own = {name: sentences(name, 100) for name in ("first", "second")}
+    # The process that starts later catches up on hits, then both embed and write the same
+    # batches at once.
+    jobs = [(path, shared + own["first"]), (path, shared + own["second"])]
+    with multiprocessing.get_context("spawn").Pool(2) as pool:
+        assert pool.starmap(encode_in_batches, jobs) == [True, True]
+    texts = shared + own["first"] + own["second"]
+    later = CountingEncoder()
+    with CachedEncoder(later, path) as cached:
+        assert (cached.encode(texts) == HashingEncoder().encode(texts)).all()
+    assert later.texts == []  # each process wrote all its texts: neither gave up the cache
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    db.close()
+
+
+def stored_bytes(path) -> int:
+    with sqlite3.connect(path) as db:
+        pages = db.execute("PRAGMA page_count").fetchone()[0]
+        size = pages * db.execute("PRAGMA page_size").fetchone()[0]
+    db.close()
+    return size
+
+
+def test_eviction_keeps_the_file_under_the_bound_and_the_recently_used_rows(tmp_path):
+    bound = 1024**2  # about 2,500 rows of 64 floats
+    path = cache_file(tmp_path)
+    favourites = sentences("favourite", 50)
+    with CachedEncoder(HashingEncoder(), path, max_bytes=bound) as cached:
+        for round_ in range(40):
+            cached.encode(favourites + sentences(f"round {round_}", 200))
+            assert stored_bytes(path) <= bound
+    assert path.stat().st_size <= bound
+    assert path.stat().st_size > bound / 2  # evicted down to about 90%, not emptied
+    later = CountingEncoder()
+    with CachedEncoder(later, path, max_bytes=bound) as cached:
+        cached.encode(favourites + sentences("round 39", 200))
+        assert later.texts == []
+        cached.encode(sentences("round 0", 200))
+    assert len(later.texts) == 200
+
+
+def test_a_corrupt_cache_falls_back_with_one_warning(tmp_path, caplog):
+    path = cache_file(tmp_path)
+    path.write_bytes(b"not a database at all, " * 100)
+    with caplog.at_level(logging.WARNING), CachedEncoder(HashingEncoder(), path) as cached:
+        for _ in range(2):
+            assert (cached.encode(["a", "b"]) == HashingEncoder().encode(["a", "b"])).all()
+    assert len(cache_warnings(caplog)) == 1
+    assert str(path) in cache_warnings(caplog)[0]
+
+
+def test_a_cache_that_cannot_be_created_falls_back_with_one_warning(tmp_path, caplog):
+    (tmp_path / "file").write_text("a file where the cache folder should be")
+    with caplog.at_level(logging.WARNING):
+        cached = CachedEncoder(HashingEncoder(), cache_file(tmp_path / "file" / "cache"))
+        for _ in range(2):
+            assert (cached.encode(["a", "b"]) == HashingEncoder().encode(["a", "b"])).all()
+    assert len(cache_warnings(caplog)) == 1
+
+
+def test_a_cache_that_cannot_be_written_falls_back_with_one_warning(tmp_path, caplog, monkeypatch):
+    monkeypatch.setattr(cache_module, "_BUSY_TIMEOUT", 0.05)
+    path = cache_file(tmp_path)
+    with caplog.at_level(logging.WARNING), CachedEncoder(HashingEncoder(), path) as cached:
+        other = sqlite3.connect(path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # another process that holds the write lock too long
+        for texts in (["a", "b"], ["b", "c"]):
+            assert (cached.encode(texts) == HashingEncoder().encode(texts)).all()
+        other.close()
+    assert len(cache_warnings(caplog)) == 1
+    assert "locked" in cache_warnings(caplog)[0]
+
+
+def test_default_cache_dir_follows_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("ALIGN_CACHE_DIR", str(tmp_path))
+    assert default_cache_dir() == tmp_path
+    monkeypatch.delenv("ALIGN_CACHE_DIR")
+    assert default_cache_dir().name == "align"
+
+
+@pytest.fixture
+def cli_encoder(use_encoder, monkeypatch, tmp_path):
+    """The real encoder, loaded once, counting what the command line embeds; the default
+    cache folder moved under tmp_path."""
+    counting = CountingEncoder(use_encoder)
+    monkeypatch.setattr("align.cli.load_encoder", lambda model=None, threads=None: counting)
+    monkeypatch.setenv("ALIGN_CACHE_DIR", str(tmp_path / "default"))
+    return counting
+
+
+def report(tmp_path, *options):
+    return CliRunner().invoke(main, ["report", AR, EN, "-o", str(tmp_path / "r.md"), *options])
+
+
+def test_cli_caches_in_the_cache_dir_and_a_second_run_embeds_nothing(tmp_path, cli_encoder):
+    first = report(tmp_path, "--cache-dir", str(tmp_path / "mine"))
+    assert first.exit_code == 0, first.output
+    assert cache_file(tmp_path / "mine").exists()
+    assert not (tmp_path / "default").exists()
+    assert cli_encoder.texts
+    cli_encoder.texts.clear()
+    again = report(tmp_path, "--cache-dir", str(tmp_path / "mine"))
+    assert again.exit_code == 0, again.output
+    assert cli_encoder.texts == []
+
+
+def test_cli_caches_in_the_default_dir_unless_told_not_to(tmp_path, cli_encoder):
+    result = report(tmp_path, "-q", "--no-cache")
+    assert result.exit_code == 0, result.output
+    assert not (tmp_path / "default").exists()
+    result = report(tmp_path, "-q")
+    assert result.exit_code == 0, result.output
+    assert cache_file(tmp_path / "default").exists()
+
+
+def test_cli_shows_an_unusable_cache_as_one_warning_line(tmp_path, cli_encoder):
+    cache_file(tmp_path).write_bytes(b"not a database at all, " * 100)
+    result = report(tmp_path, "-q", "--cache-dir", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith("align: warning: cannot use the vector cache")
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_eval_caches_in_the_cache_dir(tmp_path, cli_encoder):
+    (tmp_path / "doc.src").write_text("القطة تجلس على الحصيرة.\nارتفعت أسعار النفط اليوم.\n")
+    (tmp_path / "doc.tgt").write_text("The cat sits on the mat.\nOil prices rose today.\n")
+    (tmp_path / "doc.gold").write_text("[0]:[0]\n[1]:[1]\n")
+    result = CliRunner().invoke(main, ["eval", str(tmp_path), "--cache-dir", str(tmp_path / "c")])
+    assert result.exit_code == 0, result.output
+    assert cache_file(tmp_path / "c").exists()
+
+
+def test_help_says_where_the_cache_is_and_how_to_clear_it():
+    result = CliRunner().invoke(main, ["report", "--help"], terminal_width=200)
+    assert str(default_cache_dir()) in result.output
+    assert "delete the folder to clear it" in result.output
+    assert "--no-cache" in result.output
