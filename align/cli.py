@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
+from typing import TypeVar
 
 import click
 import numpy as np
+import platformdirs
 
 import align
 from align.aligning import AlignParams
+from align.cache import DEFAULT_MAX_BYTES, CachedEncoder, cache_file, default_cache_dir
 from align.encoding import DEFAULT_MODEL, Encoder, ModelError, load_encoder
 from align.evaluating import read_dataset, score
 from align.reporting import FORMATS, format_for_path
@@ -52,6 +58,50 @@ class InputError(click.ClickException):
 
     def show(self, file=None) -> None:
         click.echo(f"align: error: {self.message}", err=True)
+
+
+class WarningLines(logging.Handler):
+    """Shows what `align` logs as a warning (an unusable cache) as `align: warning: ...`."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(f"align: warning: {record.getMessage()}", err=True)
+
+
+_WARNING_LINES = WarningLines(logging.WARNING)
+Command = TypeVar("Command", bound=Callable)
+
+
+def cache_options(command: Command) -> Command:
+    """Adds --cache-dir and --no-cache (parameters `cache_dir`, `no_cache`) to a command
+    that embeds sentences; `cached_encoder` turns them into the encoder to use."""
+    command = click.option(
+        "--no-cache", is_flag=True, help="Neither read nor write the vector cache."
+    )(command)
+    return click.option(
+        "--cache-dir",
+        metavar="DIR",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=default_cache_dir,
+        show_default=platformdirs.user_cache_dir("align"),
+        help="Folder of the vector cache, which keeps sentence vectors between runs so that "
+        "texts seen before are not embedded again. It holds at most "
+        f"{DEFAULT_MAX_BYTES // 1024**3} GiB (the least recently used vectors go first); "
+        "delete the folder to clear it. Default: $ALIGN_CACHE_DIR if set, else your user "
+        "cache folder",
+    )(command)
+
+
+def cached_encoder(encoder: Encoder, cache_dir: Path, no_cache: bool) -> Encoder:
+    """`encoder` behind the vector cache in `cache_dir`, closed when the command ends, or
+    `encoder` itself with `no_cache`. An unusable cache is one warning line, not an error."""
+    if no_cache:
+        return encoder
+    logger = logging.getLogger("align")
+    if _WARNING_LINES not in logger.handlers:
+        logger.addHandler(_WARNING_LINES)
+    cache = CachedEncoder(encoder, cache_file(cache_dir))
+    click.get_current_context().call_on_close(cache.close)
+    return cache
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -112,6 +162,7 @@ def main() -> None:
     help="Above 1 flags more beads as meaning shifts, below 1 fewer.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+@cache_options
 def report(
     original: str,
     translation: str,
@@ -124,6 +175,8 @@ def report(
     max_beads: int,
     sensitivity: float,
     quiet: bool,
+    cache_dir: Path,
+    no_cache: bool,
 ) -> None:
     """Align ORIGINAL with its TRANSLATION and write a report of where they diverge.
 
@@ -158,6 +211,7 @@ def report(
     encoder = _load(model)
     if not quiet and sys.stderr.isatty() and len(src) + len(tgt) > PROGRESS_FROM:
         encoder = ProgressEncoder(encoder)
+    encoder = cached_encoder(encoder, cache_dir, no_cache)
     result = align.align_sentences(
         src,
         tgt,
@@ -189,7 +243,16 @@ def report(
 @click.option(
     "--max-beads", type=click.IntRange(2, 12), default=AlignParams.max_size, show_default=True
 )
-def evaluate(gold_dir: str, src_lang: str, tgt_lang: str, model: str, max_beads: int) -> None:
+@cache_options
+def evaluate(
+    gold_dir: str,
+    src_lang: str,
+    tgt_lang: str,
+    model: str,
+    max_beads: int,
+    cache_dir: Path,
+    no_cache: bool,
+) -> None:
     """Score the aligner on GOLD_DIR, a dataset in Vecalign's format.
 
     GOLD_DIR holds, per document NAME, NAME.src and NAME.tgt (one sentence per line) and
@@ -206,7 +269,7 @@ def evaluate(gold_dir: str, src_lang: str, tgt_lang: str, model: str, max_beads:
         raise InputError(str(error)) from None
     if not documents:
         raise InputError(f"{gold_dir} holds no NAME.src/NAME.tgt/NAME.gold documents")
-    encoder = _load(model)
+    encoder = cached_encoder(_load(model), cache_dir, no_cache)
     params = AlignParams(max_size=max_beads)
     start = time.perf_counter()
     predicted = [
@@ -225,6 +288,158 @@ def evaluate(gold_dir: str, src_lang: str, tgt_lang: str, model: str, max_beads:
     for kind in ("strict", "lax"):
         values = [getattr(scores, f"{kind}_{m}") for m in ("precision", "recall", "f1")]
         click.echo(f"{kind:<8} " + "  ".join(f"{v:9.4f}" for v in values))
+
+
+@main.command()
+@click.argument("manifest", type=click.Path(dir_okay=False))
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1),
+    default=os.cpu_count() or 1,
+    show_default="number of cores",
+    help="Worker processes on this machine (ignored with --scheduler).",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="Run on the Dask cluster whose scheduler is at ADDRESS, e.g. tcp://host:8786, "
+    "instead of on this machine.",
+)
+@click.option("--force", is_flag=True, help="Align every pair, even those that are up to date.")
+@click.option(
+    "--summary",
+    "summary_prefix",
+    metavar="PREFIX",
+    help="Write the summary to PREFIX.json and PREFIX.tsv. Default: beside MANIFEST, "
+    "as <manifest stem>.summary.json and .tsv.",
+)
+@click.option(
+    "--presplit", is_flag=True, help="Inputs hold one sentence per line (blank lines: paragraphs)."
+)
+@click.option("--src-lang", default="ar", show_default=True, help="Language of the originals.")
+@click.option("--tgt-lang", default="en", show_default=True, help="Language of the translations.")
+@click.option("-m", "--model", default=DEFAULT_MODEL, show_default=True, help="As for `report`.")
+@click.option(
+    "--max-beads",
+    type=click.IntRange(2, 12),
+    default=AlignParams.max_size,
+    show_default=True,
+    help="As for `report`.",
+)
+@click.option(
+    "--sensitivity",
+    type=click.FloatRange(0.1, 10.0),
+    default=1.0,
+    show_default=True,
+    help="As for `report`.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors: no progress bar.")
+@cache_options
+def batch(
+    manifest: str,
+    jobs: int,
+    scheduler: str | None,
+    force: bool,
+    summary_prefix: str | None,
+    presplit: bool,
+    src_lang: str,
+    tgt_lang: str,
+    model: str,
+    max_beads: int,
+    sensitivity: float,
+    quiet: bool,
+    cache_dir: Path,
+    no_cache: bool,
+) -> None:
+    """Align every pair listed in MANIFEST, in parallel, and write a report for each.
+
+    MANIFEST has one pair a line: ORIGINAL, TRANSLATION and OUTPUT separated by tabs.
+    Relative paths are taken from the manifest's folder; the report format comes from
+    OUTPUT's extension (.html .json .tsv .md .tmx); blank lines and lines starting with #
+    are skipped. For example:
+
+    \b
+      # original\ttranslation\toutput
+      ar/0001.txt\ten/0001.txt\treports/0001.html
+      ar/0002.txt\ten/0002.txt\treports/0002.json
+
+    Pairs run in --jobs worker processes on this machine, or with --scheduler on an
+    existing Dask cluster, whose workers need align installed but not the files: this
+    process reads every input and writes every output. An output is written whole or not
+    at all, and a pair whose output is newer than both its inputs is skipped, so running
+    the same command again after an interruption finishes the batch; --force redoes every
+    pair (e.g. after changing --model). A pair that fails does not stop the others.
+    With --scheduler, the vector cache of each worker is in its own default folder, unless
+    --cache-dir names one (a folder on the workers).
+
+    The summary has one row per pair: sentences, beads, flags per category, seconds and a
+    status (done, skipped, failed: REASON, or warning: REASON when the report is written
+    but the texts seem unrelated).
+
+    \b
+    Examples:
+      align batch articles.tsv
+      align batch articles.tsv --jobs 4 --summary runs/monday --force
+      # on a cluster: run `dask scheduler` on one machine (say 10.0.0.5) and
+      # `dask worker tcp://10.0.0.5:8786` on each machine with align installed, then
+      align batch articles.tsv --scheduler tcp://10.0.0.5:8786
+
+    Exit status: 0 when no pair failed, 1 when a pair failed or on bad input (e.g. a
+    malformed manifest line: nothing is run then).
+    """
+    from align import batch as batching  # dask takes a while to import: only when needed
+
+    path = Path(manifest)
+    try:
+        pairs = batching.read_manifest(path)
+    except OSError as error:
+        raise InputError(f"cannot read manifest {manifest}: {error.strerror}") from None
+    except batching.ManifestError as error:
+        raise InputError(str(error)) from None
+    jobs = min(jobs, len(pairs))
+    options = batching.Options(
+        model=model,
+        src_lang=src_lang,
+        tgt_lang=tgt_lang,
+        presplit=presplit,
+        max_beads=max_beads,
+        sensitivity=sensitivity,
+        threads=None if scheduler else max(1, (os.cpu_count() or 1) // jobs),
+        use_cache=not no_cache,
+        # Unless given, each worker finds the default folder itself: it may be elsewhere.
+        cache_dir=None if _is_default("cache_dir") else str(cache_dir),
+    )
+    with ExitStack() as stack:
+        try:
+            client = stack.enter_context(batching.open_client(scheduler, jobs))
+        except (OSError, ValueError) as error:  # ValueError: a malformed address
+            if not scheduler:
+                raise
+            raise InputError(f"cannot reach the Dask scheduler at {scheduler}: {error}") from None
+        bar = None
+        if not quiet and sys.stderr.isatty():
+            bar = stack.enter_context(
+                click.progressbar(length=len(pairs), label="aligning", file=sys.stderr)
+            )
+        on_row = (lambda _: bar.update(1)) if bar else None
+        rows = batching.run(client, pairs, options, force, on_row)
+    json_path, tsv_path = batching.summary_paths(path, summary_prefix)
+    try:
+        batching.write_summary(rows, json_path, tsv_path)
+    except OSError as error:
+        raise InputError(f"cannot write the summary {json_path}: {error.strerror}") from None
+    for row in rows:
+        if row.failed or (not quiet and row.status.startswith(batching.WARNING)):
+            where = f"pair {row.pair.number} (line {row.pair.line}, {row.pair.original})"
+            click.echo(f"align: {where}: {row.status}", err=True)
+    if not quiet:
+        click.echo(
+            f"align: {batching.describe(rows)}; summary written to {json_path} and {tsv_path}",
+            err=True,
+        )
+    if any(row.failed for row in rows):
+        sys.exit(EXIT_BAD_INPUT)
 
 
 def read_text(path: str, role: str) -> str:
@@ -290,6 +505,12 @@ def _summary(result: align.Alignment, output: str) -> str:
         f"translation sentences in {len(result.beads)} beads; "
         f"{len(result.flagged)} flagged ({counts or 'none'}); report written to {where}"
     )
+
+
+def _is_default(parameter: str) -> bool:
+    """Whether the current command's `parameter` was left at its default."""
+    source = click.get_current_context().get_parameter_source(parameter)
+    return source is click.core.ParameterSource.DEFAULT
 
 
 def _display(path: str) -> str:

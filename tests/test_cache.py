@@ -9,6 +9,7 @@ import time
 from collections.abc import Sequence
 
 import numpy as np
+import platformdirs
 import pytest
 from click.testing import CliRunner
 
@@ -242,6 +243,7 @@ def test_eval_caches_in_the_cache_dir(tmp_path, cli_encoder):
 
 def test_help_says_where_the_cache_is_and_how_to_clear_it():
     result = CliRunner().invoke(main, ["report", "--help"], terminal_width=200)
-    assert str(default_cache_dir()) in result.output
+    assert platformdirs.user_cache_dir("align") in result.output
+    assert "$ALIGN_CACHE_DIR" in result.output
     assert "delete the folder to clear it" in result.output
     assert "--no-cache" in result.output

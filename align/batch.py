@@ -1,0 +1,433 @@
+"""`align batch`: align many pairs listed in a manifest, in parallel on a Dask cluster.
+
+The client (this process) reads the manifest and the input files, sends each pair's texts
+to a worker, and writes what comes back; a worker is a pure function of texts and options.
+So a worker can run on another machine with no shared filesystem, and since every file is
+written whole under a temporary name and then renamed, a killed worker or a killed batch
+never leaves a half-written output. A pair whose output is newer than both its inputs is
+skipped, so that a batch can be run again after a crash to finish it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import os
+import threading
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from dask.distributed import Client, Future, KilledWorker, LocalCluster, as_completed
+
+import align
+from align.aligning import AlignParams
+from align.cache import CachedEncoder, cache_file, default_cache_dir
+from align.cli import InputError, WarningLines, check_languages, read_text
+from align.encoding import DEFAULT_MODEL, Encoder, ModelError, load_encoder
+from align.reporting import format_for_path
+from align.scoring import CATEGORIES, FlagParams
+from align.segmenting import read_presplit, split_sentences
+
+DONE, SKIPPED, FAILED, WARNING = "done", "skipped", "failed", "warning"
+SUMMARY_COLUMNS = (
+    "pair",
+    "original",
+    "translation",
+    "output",
+    "src_sentences",
+    "tgt_sentences",
+    "beads",
+    *CATEGORIES,
+    "seconds",
+    "status",
+)
+
+
+class ManifestError(ValueError):
+    """A manifest that cannot be read: the message names the line."""
+
+
+class PairError(Exception):
+    """A pair that the worker cannot align (a text with no sentence), with the reason."""
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One line of the manifest: paths resolved against the manifest's folder."""
+
+    number: int
+    line: int
+    original: Path
+    translation: Path
+    output: Path
+
+
+@dataclass(frozen=True)
+class Options:
+    """The settings of a batch that a worker needs: those of `align report`, plus the
+    encoder's thread count and the vector cache (`cache_dir` None: the default one, which
+    each worker finds for itself, since a remote worker may not have the client's)."""
+
+    model: str = DEFAULT_MODEL
+    src_lang: str = "ar"
+    tgt_lang: str = "en"
+    presplit: bool = False
+    max_beads: int = AlignParams.max_size
+    sensitivity: float = 1.0
+    threads: int | None = None
+    use_cache: bool = True
+    cache_dir: str | None = None
+
+
+@dataclass(frozen=True)
+class Task:
+    """What a worker receives for one pair: both texts, their names and the report format."""
+
+    original: str
+    translation: str
+    src_name: str
+    tgt_name: str
+    fmt: str
+
+
+@dataclass(frozen=True)
+class Stats:
+    """What a worker found in one pair; `seconds` is its time on the worker (the first
+    pair of a worker process includes loading the encoder)."""
+
+    src_sentences: int
+    tgt_sentences: int
+    beads: int
+    flags: dict[str, int]
+    seconds: float
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Row:
+    """The outcome of one pair: `done`, `skipped`, `warning: ...` or `failed: ...`."""
+
+    pair: Pair
+    status: str
+    stats: Stats | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.status.startswith(FAILED)
+
+
+# --- the manifest ---------------------------------------------------------------------------
+
+
+def read_manifest(path: Path) -> list[Pair]:
+    """The pairs listed in the manifest file at `path` (raises OSError, ManifestError)."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ManifestError(f"manifest {path} is not UTF-8 text") from None
+    return parse_manifest(text, path.parent, str(path))
+
+
+def parse_manifest(text: str, folder: Path, name: str = "manifest") -> list[Pair]:
+    """Pairs from lines `original<TAB>translation<TAB>output`; relative paths are taken
+    from `folder`; blank lines and lines starting with '#' are skipped."""
+    pairs: list[Pair] = []
+    writers: dict[Path, int] = {}
+    for number, line in enumerate(text.split("\n"), 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        where = f"{name}, line {number}"
+        fields = [f.strip() for f in line.rstrip("\r").split("\t")]
+        if len(fields) != 3:
+            hint = " (separate them with tabs, not spaces)" if len(fields) == 1 else ""
+            raise ManifestError(
+                f"{where}: expected 3 tab-separated fields (original, translation, output), "
+                f"found {len(fields)}{hint}"
+            )
+        for value, role in zip(fields, ("original", "translation", "output"), strict=True):
+            if not value:
+                raise ManifestError(f"{where}: the {role} path is empty")
+        original, translation, output = (folder / f for f in fields)
+        try:
+            format_for_path(output)
+        except ValueError as error:
+            raise ManifestError(f"{where}: {error}") from None
+        if output in writers:
+            raise ManifestError(
+                f"{where}: {output} is already the output of line {writers[output]}"
+            )
+        writers[output] = number
+        pairs.append(Pair(len(pairs) + 1, number, original, translation, output))
+    if not pairs:
+        raise ManifestError(f"{name} lists no pairs")
+    return pairs
+
+
+def is_up_to_date(pair: Pair) -> bool:
+    """Whether the pair's output exists and is newer than both its inputs."""
+    try:
+        written = pair.output.stat().st_mtime_ns
+        return written > max(p.stat().st_mtime_ns for p in (pair.original, pair.translation))
+    except OSError:
+        return False
+
+
+# --- the worker -----------------------------------------------------------------------------
+
+
+class _Encoders(threading.local):
+    """The encoders of one worker thread (SQLite connections stay in their thread), by
+    options: loaded once per process in a cluster of single-threaded workers."""
+
+    def __init__(self) -> None:
+        self.by_options: dict[tuple, Encoder] = {}
+
+
+_encoders = _Encoders()
+
+
+def align_task(task: Task, options: Options) -> tuple[str, Stats]:
+    """Align one pair on a worker: the rendered report and its statistics. Pure but for
+    the encoder, loaded once per worker thread, and the vector cache."""
+    start = time.perf_counter()
+    encoder = _encoder(options)
+    sides = []
+    for text, lang, name in (
+        (task.original, options.src_lang, task.src_name),
+        (task.translation, options.tgt_lang, task.tgt_name),
+    ):
+        sentences = read_presplit(text) if options.presplit else split_sentences(text, lang)
+        if not sentences:
+            raise PairError(f"{name} holds no sentence")
+        sides.append(sentences)
+    result = align.align_sentences(
+        *sides,
+        options.src_lang,
+        options.tgt_lang,
+        encoder,
+        AlignParams(max_size=options.max_beads),
+        FlagParams(sensitivity=options.sensitivity),
+    )
+    result = replace(result, src_name=task.src_name, tgt_name=task.tgt_name)
+    text = result.render(task.fmt)
+    stats = Stats(
+        src_sentences=len(result.src_sentences),
+        tgt_sentences=len(result.tgt_sentences),
+        beads=len(result.beads),
+        flags={c: n for c, n in result.flag_counts().items() if c in CATEGORIES},
+        seconds=time.perf_counter() - start,
+        warnings=tuple(result.warnings),
+    )
+    return text, stats
+
+
+def _encoder(options: Options) -> Encoder:
+    key = (options.model, options.threads, options.use_cache, options.cache_dir)
+    if key not in _encoders.by_options:
+        encoder = load_encoder(options.model, threads=options.threads)
+        if options.use_cache:
+            logger = logging.getLogger("align")  # an unusable cache: one warning line
+            if not any(isinstance(h, WarningLines) for h in logger.handlers):
+                logger.addHandler(WarningLines(logging.WARNING))
+            encoder = CachedEncoder(encoder, cache_file(options.cache_dir or default_cache_dir()))
+        _encoders.by_options[key] = encoder
+    return _encoders.by_options[key]
+
+
+# --- running --------------------------------------------------------------------------------
+
+
+@contextmanager
+def open_client(scheduler: str | None, jobs: int) -> Iterator[Client]:
+    """A client of the Dask cluster at address `scheduler`, or else of a new cluster of
+    `jobs` single-threaded worker processes on this machine, closed on exit. (Workers are
+    spawned: a script that calls this needs the `if __name__ == "__main__":` guard.)"""
+    if scheduler:
+        with Client(scheduler) as client:
+            yield client
+        return
+    with local_cluster(jobs) as cluster, Client(cluster) as client:
+        yield client
+
+
+def local_cluster(jobs: int) -> LocalCluster:
+    """A cluster of `jobs` single-threaded worker processes on this machine, no dashboard,
+    logging only what is critical (a failure is reported with its pair instead)."""
+    return LocalCluster(
+        n_workers=jobs,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        # The scheduler serves HTTP even so: on any free port, lest a second batch warn
+        # that the default port is taken.
+        scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+        silence_logs=logging.CRITICAL,
+    )
+
+
+def run(
+    client: Client,
+    pairs: Sequence[Pair],
+    options: Options,
+    force: bool = False,
+    on_row: Callable[[Row], None] | None = None,
+) -> list[Row]:
+    """Align every pair on the cluster of `client` and write its output; returns one row
+    per pair, in order, and calls `on_row` as each pair finishes. Pairs that are up to
+    date are skipped unless `force`. Input is read just before a pair is sent, and at most
+    a few pairs per worker thread are in flight, so memory stays small for any batch."""
+    rows: dict[int, Row] = {}
+    waiting = iter(pairs)
+    sent: dict[Future, Pair] = {}
+    finished = as_completed()
+
+    def finish(row: Row) -> None:
+        rows[row.pair.number] = row
+        if on_row:
+            on_row(row)
+
+    def send_next() -> bool:
+        for pair in waiting:
+            if not force and is_up_to_date(pair):
+                finish(Row(pair, SKIPPED))
+                continue
+            try:
+                task = read_task(pair, options)
+            except InputError as error:
+                finish(Row(pair, _failed(error.message)))
+                continue
+            future = client.submit(align_task, task, options, pure=False)
+            sent[future] = pair
+            finished.add(future)
+            return True
+        return False
+
+    window = max(4, 2 * sum(client.nthreads().values()))
+    while len(sent) < window and send_next():
+        pass
+    for future in finished:
+        finish(collect(future, sent.pop(future)))
+        send_next()
+    return [rows[pair.number] for pair in pairs]
+
+
+def read_task(pair: Pair, options: Options) -> Task:
+    """Read and check both inputs of `pair` as `align report` does (raises InputError)."""
+    original = read_text(str(pair.original), "ORIGINAL")
+    translation = read_text(str(pair.translation), "TRANSLATION")
+    check_languages(original, options.src_lang, translation, options.tgt_lang)
+    return Task(
+        original,
+        translation,
+        str(pair.original),
+        str(pair.translation),
+        format_for_path(pair.output),
+    )
+
+
+def collect(future: Future, pair: Pair) -> Row:
+    """Wait for the worker's result for `pair` and write its output atomically."""
+    try:
+        text, stats = future.result()
+    except KilledWorker:
+        return Row(pair, _failed("every worker that tried it died (KilledWorker): out of memory?"))
+    except (PairError, ModelError) as error:
+        return Row(pair, _failed(str(error)))
+    except Exception as error:
+        return Row(pair, _failed(f"{type(error).__name__}: {error}"))
+    finally:
+        future.release()
+    try:
+        write_atomic(pair.output, text)
+    except OSError as error:
+        return Row(pair, _failed(f"cannot write {pair.output}: {error.strerror or error}"))
+    if stats.warnings:
+        return Row(pair, f"{WARNING}: {' '.join(stats.warnings)}", stats)
+    return Row(pair, DONE, stats)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write `text` to `path` (and its folder if need be) so that `path` holds either its
+    old content or all of `text`, never part: a temporary file beside it, then a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        with open(temporary, "x", encoding="utf-8", newline="") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def _failed(reason: str) -> str:
+    """A `failed: ...` status: the first line of `reason`, whitespace collapsed."""
+    lines = reason.strip().splitlines() or ["unknown error"]
+    return f"{FAILED}: {' '.join(lines[0].split())}"
+
+
+# --- the summary ----------------------------------------------------------------------------
+
+
+def summary_paths(manifest: Path, prefix: str | None = None) -> tuple[Path, Path]:
+    """Where the JSON and TSV summaries go: PREFIX.json and PREFIX.tsv, by default
+    `<manifest stem>.summary.json` and `.tsv` beside the manifest."""
+    base = prefix or str(manifest.with_name(f"{manifest.stem}.summary"))
+    return Path(f"{base}.json"), Path(f"{base}.tsv")
+
+
+def summary_records(rows: Sequence[Row]) -> list[dict[str, str | int | float | None]]:
+    """One record per pair with the columns `SUMMARY_COLUMNS` (None where unknown)."""
+    records = []
+    for row in rows:
+        stats = row.stats
+        records.append(
+            {
+                "pair": row.pair.number,
+                "original": str(row.pair.original),
+                "translation": str(row.pair.translation),
+                "output": str(row.pair.output),
+                "src_sentences": stats.src_sentences if stats else None,
+                "tgt_sentences": stats.tgt_sentences if stats else None,
+                "beads": stats.beads if stats else None,
+                **{c: stats.flags.get(c, 0) if stats else None for c in CATEGORIES},
+                "seconds": round(stats.seconds, 3) if stats else None,
+                "status": row.status,
+            }
+        )
+    return records
+
+
+def write_summary(rows: Sequence[Row], json_path: Path, tsv_path: Path) -> None:
+    """Write the summary of `rows` as JSON (a list of records) and TSV, each atomically."""
+    records = summary_records(rows)
+    write_atomic(json_path, json.dumps(records, ensure_ascii=False, indent=2) + "\n")
+    out = io.StringIO()
+    writer = csv.writer(out, dialect="excel-tab", lineterminator="\n")
+    writer.writerow(SUMMARY_COLUMNS)
+    for record in records:
+        writer.writerow(["" if record[c] is None else record[c] for c in SUMMARY_COLUMNS])
+    write_atomic(tsv_path, out.getvalue())
+
+
+def describe(rows: Sequence[Row]) -> str:
+    """One line about the whole batch, like `align report`'s summary."""
+    kinds = Counter(row.status.split(":")[0] for row in rows)
+    shown = [k for k in (DONE, WARNING, SKIPPED, FAILED) if kinds[k] or k != WARNING]
+    parts = [f"{kinds[k]} {k}" for k in shown]
+    stats = [row.stats for row in rows if row.stats]
+    flags = {c: sum(s.flags.get(c, 0) for s in stats) for c in CATEGORIES}
+    counts = ", ".join(f"{n} {c.replace('_', ' ')}" for c, n in flags.items() if n)
+    return (
+        f"{len(rows)} pairs: {', '.join(parts)}; {sum(s.beads for s in stats)} beads aligned, "
+        f"{sum(flags.values())} flags ({counts or 'none'})"
+    )
