@@ -29,7 +29,7 @@ from dask.distributed import Client, Future, KilledWorker, LocalCluster, as_comp
 import align
 from align.aligning import AlignParams
 from align.cache import CachedEncoder, cache_file, default_cache_dir
-from align.cli import InputError, WarningLines, check_languages, read_text
+from align.cli import InputError, WarningLines, align_params, check_languages, read_text
 from align.encoding import DEFAULT_MODEL, Encoder, ModelError, load_encoder
 from align.reporting import format_for_path
 from align.scoring import CATEGORIES, FlagParams
@@ -80,6 +80,7 @@ class Options:
     tgt_lang: str = "en"
     presplit: bool = False
     max_beads: int = AlignParams.max_size
+    fast: bool = False
     sensitivity: float = 1.0
     threads: int | None = None
     use_cache: bool = True
@@ -212,7 +213,7 @@ def align_task(task: Task, options: Options) -> tuple[str, Stats]:
         options.src_lang,
         options.tgt_lang,
         encoder,
-        AlignParams(max_size=options.max_beads),
+        align_params(options.max_beads, options.fast),
         FlagParams(sensitivity=options.sensitivity),
     )
     result = replace(result, src_name=task.src_name, tgt_name=task.tgt_name)

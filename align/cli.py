@@ -91,6 +91,24 @@ def cache_options(command: Command) -> Command:
     )(command)
 
 
+def fast_option(command: Command) -> Command:
+    """Adds --fast (parameter `fast`): align on single-sentence vectors only."""
+    return click.option(
+        "--fast",
+        is_flag=True,
+        help="Embed single sentences only and skip the second pass, which embeds the runs "
+        "of sentences near the first alignment: about 3x less to embed, for slightly "
+        "different beads (see bench/results/speed.md).",
+    )(command)
+
+
+def align_params(max_beads: int, fast: bool) -> AlignParams:
+    """The aligner's settings for --max-beads and --fast."""
+    if fast:
+        return AlignParams(max_size=max_beads, refine_radius=0)
+    return AlignParams(max_size=max_beads)
+
+
 def cached_encoder(encoder: Encoder, cache_dir: Path, no_cache: bool) -> Encoder:
     """`encoder` behind the vector cache in `cache_dir`, closed when the command ends, or
     `encoder` itself with `no_cache`. An unusable cache is one warning line, not an error."""
@@ -154,6 +172,7 @@ def main() -> None:
     show_default=True,
     help="Most sentences in one bead, both sides together: 8 allows 4-4, 1-7, 7-1, ...",
 )
+@fast_option
 @click.option(
     "--sensitivity",
     type=click.FloatRange(0.1, 10.0),
@@ -173,6 +192,7 @@ def report(
     tgt_lang: str,
     model: str,
     max_beads: int,
+    fast: bool,
     sensitivity: float,
     quiet: bool,
     cache_dir: Path,
@@ -218,7 +238,7 @@ def report(
         src_lang,
         tgt_lang,
         encoder,
-        AlignParams(max_size=max_beads),
+        align_params(max_beads, fast),
         FlagParams(sensitivity=sensitivity),
     )
     result = _named(result, original, translation)
@@ -243,6 +263,7 @@ def report(
 @click.option(
     "--max-beads", type=click.IntRange(2, 12), default=AlignParams.max_size, show_default=True
 )
+@fast_option
 @cache_options
 def evaluate(
     gold_dir: str,
@@ -250,6 +271,7 @@ def evaluate(
     tgt_lang: str,
     model: str,
     max_beads: int,
+    fast: bool,
     cache_dir: Path,
     no_cache: bool,
 ) -> None:
@@ -270,7 +292,7 @@ def evaluate(
     if not documents:
         raise InputError(f"{gold_dir} holds no NAME.src/NAME.tgt/NAME.gold documents")
     encoder = cached_encoder(_load(model), cache_dir, no_cache)
-    params = AlignParams(max_size=max_beads)
+    params = align_params(max_beads, fast)
     start = time.perf_counter()
     predicted = [
         [
@@ -327,6 +349,7 @@ def evaluate(
     show_default=True,
     help="As for `report`.",
 )
+@fast_option
 @click.option(
     "--sensitivity",
     type=click.FloatRange(0.1, 10.0),
@@ -347,6 +370,7 @@ def batch(
     tgt_lang: str,
     model: str,
     max_beads: int,
+    fast: bool,
     sensitivity: float,
     quiet: bool,
     cache_dir: Path,
@@ -404,8 +428,10 @@ def batch(
         tgt_lang=tgt_lang,
         presplit=presplit,
         max_beads=max_beads,
+        fast=fast,
         sensitivity=sensitivity,
-        threads=None if scheduler else max(1, (os.cpu_count() or 1) // jobs),
+        # A Dask worker runs one pair per thread it has: one BLAS thread per pair then.
+        threads=1 if scheduler else max(1, (os.cpu_count() or 1) // jobs),
         use_cache=not no_cache,
         # Unless given, each worker finds the default folder itself: it may be elsewhere.
         cache_dir=None if _is_default("cache_dir") else str(cache_dir),

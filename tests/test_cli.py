@@ -131,3 +131,20 @@ def test_progress_encoder_gives_the_same_vectors_in_batches(hashing_encoder, cap
     batched = ProgressEncoder(hashing_encoder, batch=256).encode(texts)
     assert (batched == hashing_encoder.encode(texts)).all()
     assert "embedding" in capsys.readouterr().err
+
+
+def test_fast_embeds_fewer_texts_and_still_reports_every_sentence(tmp_path):
+    import sqlite3
+
+    stored = {}
+    for name, extra in (("fast", ["--fast"]), ("default", [])):
+        out = tmp_path / f"{name}.json"
+        args = [AR, EN, "-o", str(out), "-q", "--cache-dir", str(tmp_path / name)]
+        result = run("report", *args, *extra)
+        assert result.returncode == 0, result.stderr.decode()
+        beads = json.loads(out.read_text())["beads"]
+        assert [i for b in beads for i in b["src"]] == list(range(26))
+        assert [j for b in beads for j in b["tgt"]] == list(range(27))
+        with sqlite3.connect(tmp_path / name / "vectors.sqlite") as db:
+            stored[name] = db.execute("SELECT count(*) FROM vectors").fetchone()[0]
+    assert stored["fast"] < stored["default"]
