@@ -84,8 +84,10 @@ def align_sentences(
     src = [_as_sentence(s) for s in src_sentences]
     tgt = [_as_sentence(s) for s in tgt_sentences]
     encoder = model if model is not None and not isinstance(model, str) else load_encoder(model)
-    # Scoring embeds whole beads again, which the aligner has embedded as runs: share them.
-    encoder = CachedEncoder(encoder)
+    # Scoring embeds whole beads again, which the aligner has embedded as runs: share them
+    # (a cache on disk already does).
+    if not isinstance(encoder, CachedEncoder):
+        encoder = CachedEncoder(encoder)
     beads = align_vectors(src, tgt, encoder, align_params or AlignParams())
     scored = score_beads(
         beads,
