@@ -130,19 +130,30 @@ class Problem:
 
     def distance(self, a: int, b: int, i: int, j: int) -> float:
         """How far apart the two runs are, against chance (~1) and their length ratio."""
-        noise = (self.src.noise[a - 1, i] + self.tgt.noise[b - 1, j]) / 2
-        semantic = (1.0 - self.similarity(a, b, i, j)) / max(noise, 1e-6)
-        src_len = self.src.lengths[a - 1, i] * self.length_ratio
-        tgt_len = self.tgt.lengths[b - 1, j]
-        length = abs(np.log((tgt_len + 10.0) / (src_len + 10.0)))
-        return float(np.nan_to_num(semantic + self.params.length_weight * length, nan=np.inf))
+        distance = self.distances(a, b, i, j, self.similarity(a, b, i, j))
+        return float(np.nan_to_num(distance, nan=np.inf))
 
     def cost(self, a: int, b: int, i: int, j: int) -> float:
         """DP cost of the bead pairing source run [i, i+a) with target run [j, j+b)."""
         if a == 0 or b == 0:
             return self.skip_cost
+        return float(np.nan_to_num(self.costs(a, b, i, j, self.similarity(a, b, i, j)), nan=np.inf))
+
+    def distances(self, a: int, b: int, i, j, similarity):
+        """`distance` of a-b beads whose runs start at i and j (scalars or arrays), given
+        their runs' cosines; nan where a run is ruled out."""
+        src, tgt = self.src, self.tgt
+        noise = (src.noise[a - 1, i] + tgt.noise[b - 1, j]) / 2
+        semantic = (1.0 - similarity) / np.maximum(noise, 1e-6)
+        src_len = src.lengths[a - 1, i] * self.length_ratio
+        length = np.abs(np.log((tgt.lengths[b - 1, j] + 10.0) / (src_len + 10.0)))
+        return semantic + self.params.length_weight * length
+
+    def costs(self, a: int, b: int, i, j, similarity):
+        """`cost` of matched a-b beads whose runs start at i and j (scalars or arrays), given
+        their runs' cosines; nan where a run is ruled out."""
         breaks = self.src.breaks[a - 1, i] + self.tgt.breaks[b - 1, j]
-        return a * b * self.distance(a, b, i, j) + self.params.paragraph_cost * breaks
+        return a * b * self.distances(a, b, i, j, similarity) + self.params.paragraph_cost * breaks
 
 
 def make_problem(
@@ -188,14 +199,13 @@ def runs_near(beads: list[Bead], side: str, n: int, max_size: int, radius: int) 
     sizes = max(max_size - 1, 1)
     wanted = np.zeros((sizes, n), dtype=bool)
     wanted[0] = True
+    steps = range(-radius, radius + 1)
+    moves = [(d, 0) for d in steps] + [(0, d) for d in steps]
     for bead in beads:
         run = getattr(bead, side)
         if not run:
             continue
         start, end = run[0], run[-1] + 1
-        moves = [(d, 0) for d in range(-radius, radius + 1)] + [
-            (0, d) for d in range(-radius, radius + 1)
-        ]
         for ds, de in moves:
             s, e = start + ds, end + de
             if 0 <= s < e <= n and e - s <= sizes:
@@ -320,14 +330,7 @@ def _block_costs(
     if not fits.any():
         return np.full(rows.shape, np.inf)
     i, j = np.clip(i, i0, n - a), np.clip(j, j0, m - b)
-    src, tgt = problem.src, problem.tgt
-    noise = (src.noise[a - 1, i] + tgt.noise[b - 1, j]) / 2
-    semantic = (1.0 - similarity(a, b, i, j)) / np.maximum(noise, 1e-6)
-    src_len = src.lengths[a - 1, i] * problem.length_ratio
-    length = np.abs(np.log((tgt.lengths[b - 1, j] + 10.0) / (src_len + 10.0)))
-    breaks = src.breaks[a - 1, i] + tgt.breaks[b - 1, j]
-    cost = a * b * (semantic + problem.params.length_weight * length)
-    cost = cost + problem.params.paragraph_cost * breaks
+    cost = problem.costs(a, b, i, j, similarity(a, b, i, j))
     return np.where(fits & np.isfinite(cost), cost, np.inf)
 
 

@@ -29,7 +29,7 @@ from dask.distributed import Client, Future, KilledWorker, LocalCluster, as_comp
 import align
 from align.aligning import AlignParams
 from align.cache import CachedEncoder, cache_file, default_cache_dir
-from align.cli import InputError, WarningLines, align_params, check_languages, read_text
+from align.cli import InputError, align_params, check_languages, read_text, show_warnings
 from align.encoding import DEFAULT_MODEL, Encoder, ModelError, load_encoder
 from align.reporting import format_for_path
 from align.scoring import CATEGORIES, FlagParams
@@ -234,9 +234,7 @@ def _encoder(options: Options) -> Encoder:
     if key not in _encoders.by_options:
         encoder = load_encoder(options.model, threads=options.threads)
         if options.use_cache:
-            logger = logging.getLogger("align")  # an unusable cache: one warning line
-            if not any(isinstance(h, WarningLines) for h in logger.handlers):
-                logger.addHandler(WarningLines(logging.WARNING))
+            show_warnings()  # an unusable cache: one warning line
             encoder = CachedEncoder(encoder, cache_file(options.cache_dir or default_cache_dir()))
         _encoders.by_options[key] = encoder
     return _encoders.by_options[key]

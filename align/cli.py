@@ -68,6 +68,15 @@ class WarningLines(logging.Handler):
 
 
 _WARNING_LINES = WarningLines(logging.WARNING)
+
+
+def show_warnings() -> None:
+    """Print what `align` logs as a warning as one line on stderr (once per process)."""
+    logger = logging.getLogger("align")
+    if _WARNING_LINES not in logger.handlers:
+        logger.addHandler(_WARNING_LINES)
+
+
 Command = TypeVar("Command", bound=Callable)
 
 
@@ -134,9 +143,7 @@ def cached_encoder(encoder: Encoder, cache_dir: Path, no_cache: bool) -> Encoder
     `encoder` itself with `no_cache`. An unusable cache is one warning line, not an error."""
     if no_cache:
         return encoder
-    logger = logging.getLogger("align")
-    if _WARNING_LINES not in logger.handlers:
-        logger.addHandler(_WARNING_LINES)
+    show_warnings()
     cache = CachedEncoder(encoder, cache_file(cache_dir))
     click.get_current_context().call_on_close(cache.close)
     return cache

@@ -110,9 +110,7 @@ def embed_runs(
     normalized = [normalize_for_embedding(t) for t in texts]
     wanted = np.asarray(wanted, dtype=bool).copy()
     wanted[0] = True
-    sizes, starts = np.nonzero(wanted)
-    order = np.lexsort((starts, sizes))  # singles first, in order
-    sizes, starts = sizes[order], starts[order]
+    sizes, starts = np.nonzero(wanted)  # by size, then start: singles first, in order
     runs = [" ".join(normalized[i : i + k + 1]) for k, i in zip(sizes, starts, strict=True)]
     index = np.full(wanted.shape, -1, dtype=np.int64)
     index[sizes, starts] = np.arange(len(runs))

@@ -37,19 +37,20 @@ RESULTS = BENCH / "results"
 DATASET = ROOT / "corpora" / "quran-pickthall"
 BERTALIGN = "bertalign==2.0.1"
 SCALE = [1000, 2000, 4000, 8000]
+GROUPS = ("whole", "bertalign", "suras", "scaling")  # in the order of the table
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--only",
-        choices=["whole", "suras", "scaling", "bertalign"],
+        choices=GROUPS,
         action="append",
         help="run only these groups (repeatable), keeping the other rows of speed.json",
     )
     parser.add_argument("--no-bertalign", action="store_true", help="skip the Bertalign run")
     args = parser.parse_args()
-    groups = set(args.only or ["whole", "suras", "scaling", "bertalign"])
+    groups = set(args.only or GROUPS)
     if args.no_bertalign:
         groups.discard("bertalign")
     sys.path.insert(0, str(ROOT))
@@ -93,14 +94,17 @@ def main() -> None:
 def _merged(runs: list[dict], groups: set[str]) -> list[dict]:
     """The new runs, with the committed rows of the groups not run this time, in order."""
     old = RESULTS / "speed.json"
-    if groups == {"whole", "suras", "scaling", "bertalign"} or not old.exists():
-        return runs
-    new = {r["label"]: r for r in runs}
-    kept = [r for r in json.loads(old.read_text())["runs"] if r["label"] not in new]
-    order = ["Bertalign", "whole", "suras", "first"]  # first word found decides the place
-    rows = [r for r in kept + runs if not r["label"].startswith("all ")]
-    place = {"Bertalign": 1, "whole": 0, "suras": 2, "first": 3}
-    return sorted(rows, key=lambda r: next(place[w] for w in order if w in r["label"]))
+    kept = json.loads(old.read_text())["runs"] if old.exists() else []
+    rows = [r for r in kept if _group(r["label"]) not in groups] + runs
+    return sorted(rows, key=lambda r: GROUPS.index(_group(r["label"])))
+
+
+def _group(label: str) -> str:
+    """The group of a run, from the label it was given in `main`."""
+    for word, group in (("Bertalign", "bertalign"), ("whole", "whole"), ("suras", "suras")):
+        if word in label:
+            return group
+    return "scaling"
 
 
 def _align_run(label: str, pair: Path, cache: Path, *options: str) -> dict:
