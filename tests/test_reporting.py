@@ -1,4 +1,4 @@
-"""Tests for the report formats in align/reporting.py, on hand-made alignments (no encoder)."""
+"""Tests for the report formats of align/reporting/, on hand-made alignments (no encoder)."""
 
 from __future__ import annotations
 
@@ -440,10 +440,12 @@ def test_html_without_flags_disables_navigation() -> None:
 
 
 def test_html_marks_the_passages_a_flag_is_about_and_escapes_them() -> None:
-    from align.reporting import _marked
-
-    marked = _marked("Forty <b>people</b> died, forty.", [("number_mismatch", "Forty <b>")])
-    assert marked == (
-        '<mark class="cat-number_mismatch">Forty &lt;b&gt;</mark>people&lt;/b&gt; died, forty.'
-    )
-    assert _marked("no match here", [("addition", "absent")]) == "no match here"
+    flag = Flag("number_mismatch", "forty", (), ("Forty <b>",))
+    page = render(make_alignment([(["نص"], ["Forty <b>people</b> died, forty."], (flag,))]), "html")
+    assert (
+        '<span class="text"><mark class="cat-number_mismatch">Forty &lt;b&gt;</mark>'
+        "people&lt;/b&gt; died, forty.</span>"
+    ) in page
+    flag = Flag("addition", "absent", (), ("absent",))
+    page = render(make_alignment([(["نص"], ["no match here"], (flag,))]), "html")
+    assert '<span class="text">no match here</span>' in page

@@ -1,0 +1,75 @@
+"""The JSON report: every sentence and bead, in the versioned schema `SCHEMA_ID`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from align.reporting.common import finite, version
+
+if TYPE_CHECKING:
+    from align.result import Alignment
+    from align.segmenting import Sentence
+
+SCHEMA_ID = "align-report/1"
+SCHEMA_PATH = Path(__file__).parent.parent / "schema" / "alignment.schema.json"
+
+
+def render_json(alignment: Alignment) -> str:
+    """The report as indented JSON text, with no nan or infinity."""
+    return json.dumps(report_data(alignment), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
+def report_data(alignment: Alignment) -> dict[str, Any]:
+    """The JSON report as a dict (schema `SCHEMA_ID`): nan and infinities become None."""
+    return {
+        "schema": SCHEMA_ID,
+        "generator": {"name": "align", "version": version()},
+        "created": alignment.created,
+        "model": alignment.model,
+        "documents": {
+            "source": {"name": alignment.src_name, "lang": alignment.src_lang},
+            "target": {"name": alignment.tgt_name, "lang": alignment.tgt_lang},
+        },
+        "warnings": list(alignment.warnings),
+        "summary": {
+            "sentences": {
+                "source": len(alignment.src_sentences),
+                "target": len(alignment.tgt_sentences),
+            },
+            "beads": len(alignment.beads),
+            "bead_types": alignment.bead_type_counts(),
+            "flagged_beads": len(alignment.flagged),
+            "flags": alignment.flag_counts(),
+        },
+        "sentences": {
+            "source": _sentence_data(alignment.src_sentences),
+            "target": _sentence_data(alignment.tgt_sentences),
+        },
+        "beads": [
+            {
+                "index": index,
+                "src": list(bead.src),
+                "tgt": list(bead.tgt),
+                "similarity": finite(bead.similarity),
+                "cost": finite(bead.cost),
+                "divergence": finite(bead.divergence),
+                "status": bead.status,
+                "flags": [
+                    {
+                        "category": f.category,
+                        "reason": f.reason,
+                        "src_spans": list(f.src_spans),
+                        "tgt_spans": list(f.tgt_spans),
+                    }
+                    for f in bead.flags
+                ],
+            }
+            for index, bead in enumerate(alignment.beads)
+        ],
+    }
+
+
+def _sentence_data(sentences: list[Sentence]) -> list[dict[str, Any]]:
+    return [{"index": i, "text": s.text, "paragraph": s.paragraph} for i, s in enumerate(sentences)]
