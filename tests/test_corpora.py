@@ -76,7 +76,7 @@ def test_every_document_has_both_sides_without_blank_lines(dataset):
             )
 
 
-@pytest.mark.parametrize("dataset", [*QURAN, "udhr-articles"])
+@pytest.mark.parametrize("dataset", DATASETS)
 def test_gold_covers_every_line_of_both_sides_once_in_order(dataset):
     for name in documents(dataset):
         folder = CORPORA / dataset
@@ -125,12 +125,32 @@ def test_quran_targets_are_english():
 def test_udhr_has_31_units_on_each_side_and_units_files_match():
     folder = CORPORA / "udhr"
     assert documents("udhr") == ["udhr"]
-    assert not (folder / "udhr.gold").exists(), "sentence-level gold is not known"
     for side in ("src", "tgt"):
         units = lines(folder / f"udhr.{side}.units")
         assert len(units) == len(lines(folder / f"udhr.{side}"))
         assert list(dict.fromkeys(units)) == UNITS, "units in order, each in one run"
         assert len(set(units)) == 31
+
+
+def test_udhr_gold_pairs_the_blocks_of_each_article_and_keeps_each_bead_in_one_unit():
+    folder = CORPORA / "udhr"
+    beads = read_gold(folder / "udhr.gold")
+    src_units, tgt_units = lines(folder / "udhr.src.units"), lines(folder / "udhr.tgt.units")
+    for source, target in beads:
+        assert len({src_units[i] for i in source} | {tgt_units[j] for j in target}) == 1
+    # The preamble's blocks differ in number (one recital is missing in the Arabic): one bead.
+    assert beads[0] == (list(range(12)), list(range(12)))
+    assert ([13, 14], [13, 14]) in beads  # article 1: its two-sentence paragraph
+    assert ([21, 22], [21]) in beads  # article 4: two Arabic sentences, one English
+    assert len(beads) == 81
+
+
+def test_block_gold_pairs_blocks_when_their_counts_match():
+    assert build.block_gold([["a"], ["b", "c"]], [["A"], ["B"]], 5, 7) == [
+        ([5], [7]),
+        ([6, 7], [8]),
+    ]
+    assert build.block_gold([["a"], ["b"]], [["A", "B"]]) == [([0, 1], [0, 1])]
 
 
 def test_udhr_articles_has_31_documents_that_make_up_the_whole_declaration():
