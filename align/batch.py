@@ -14,14 +14,12 @@ import csv
 import io
 import json
 import logging
-import os
 import threading
 import time
-import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from dask.distributed import Client, Future, KilledWorker, LocalCluster, as_completed
@@ -29,7 +27,17 @@ from dask.distributed import Client, Future, KilledWorker, LocalCluster, as_comp
 import align
 from align.aligning import AlignParams
 from align.cache import CachedEncoder, cache_file, default_cache_dir
-from align.cli import InputError, align_params, check_languages, read_text, show_warnings
+from align.edges import (
+    DEFAULT_MAX_INPUT_BYTES,
+    InputError,
+    check_languages,
+    check_output,
+    file_identity,
+    read_text,
+    show_warnings,
+    write_atomic,
+    write_file,
+)
 from align.encoding import DEFAULT_MODEL, Encoder, ModelError, load_encoder
 from align.reporting import format_for_path
 from align.scoring import CATEGORIES, FlagParams
@@ -50,8 +58,8 @@ SUMMARY_COLUMNS = (
 )
 
 
-class ManifestError(ValueError):
-    """A manifest that cannot be read: the message names the line."""
+class ManifestError(InputError):
+    """A manifest that cannot be read or run: the message names the line."""
 
 
 class PairError(Exception):
@@ -71,17 +79,17 @@ class Pair:
 
 @dataclass(frozen=True)
 class Options:
-    """The settings of a batch that a worker needs: those of `align report`, plus the
-    encoder's thread count and the vector cache (`cache_dir` None: the default one, which
-    each worker finds for itself, since a remote worker may not have the client's)."""
+    """The settings of a batch: those of `align report`, the encoder's thread count and the
+    vector cache (`cache_dir` None: the default one, which each worker finds for itself,
+    since a remote worker may not have the client's)."""
 
     model: str = DEFAULT_MODEL
     src_lang: str = "ar"
     tgt_lang: str = "en"
     presplit: bool = False
-    max_beads: int = AlignParams.max_size
-    fast: bool = False
-    sensitivity: float = 1.0
+    align_params: AlignParams = field(default_factory=AlignParams)
+    flag_params: FlagParams = field(default_factory=FlagParams)
+    max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES
     threads: int | None = None
     use_cache: bool = True
     cache_dir: str | None = None
@@ -123,24 +131,23 @@ class Row:
     def failed(self) -> bool:
         return self.status.startswith(FAILED)
 
+    @property
+    def warned(self) -> bool:
+        return self.status.startswith(WARNING)
+
 
 # --- the manifest ---------------------------------------------------------------------------
 
 
-def read_manifest(path: Path) -> list[Pair]:
-    """The pairs listed in the manifest file at `path` (raises OSError, ManifestError)."""
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ManifestError(f"manifest {path} is not UTF-8 text") from None
-    return parse_manifest(text, path.parent, str(path))
+def read_manifest(path: Path, max_bytes: int = DEFAULT_MAX_INPUT_BYTES) -> list[Pair]:
+    """The pairs listed in the manifest file at `path` (raises InputError, ManifestError)."""
+    return parse_manifest(read_text(str(path), "MANIFEST", max_bytes), path.parent, str(path))
 
 
 def parse_manifest(text: str, folder: Path, name: str = "manifest") -> list[Pair]:
     """Pairs from lines `original<TAB>translation<TAB>output`; relative paths are taken
     from `folder`; blank lines and lines starting with '#' are skipped."""
     pairs: list[Pair] = []
-    writers: dict[Path, int] = {}
     for number, line in enumerate(text.split("\n"), 1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
@@ -160,15 +167,40 @@ def parse_manifest(text: str, folder: Path, name: str = "manifest") -> list[Pair
             format_for_path(output)
         except ValueError as error:
             raise ManifestError(f"{where}: {error}") from None
-        if output in writers:
-            raise ManifestError(
-                f"{where}: {output} is already the output of line {writers[output]}"
-            )
-        writers[output] = number
         pairs.append(Pair(len(pairs) + 1, number, original, translation, output))
     if not pairs:
         raise ManifestError(f"{name} lists no pairs")
     return pairs
+
+
+def check_outputs(pairs: Sequence[Pair], manifest: Path, summary: Summary) -> None:
+    """Refuse a batch that would lose data, before anything runs: two lines with one output
+    (however spelled: `a/../a/r.json`, an absolute path, a link), an output that is an
+    input of any line, the manifest or the summary; and a summary that cannot be written.
+    (Each pair's own output is checked just before the pair is sent.) Raises ManifestError
+    or OutputError."""
+    inputs: dict[tuple, str] = {file_identity(manifest): "the manifest itself"}
+    for pair in pairs:
+        for path in (pair.original, pair.translation):
+            inputs.setdefault(file_identity(path), f"an input of line {pair.line}")
+    writers: dict[tuple, str] = {}
+    for path, writer in (
+        *((pair.output, f"line {pair.line}") for pair in pairs),
+        (summary.json, "the summary"),
+        (summary.tsv, "the summary"),
+    ):
+        identity = file_identity(path)
+        clash = writers.get(identity) or inputs.get(identity)
+        if clash:
+            where = f"{manifest}, {writer}" if writer.startswith("line") else writer
+            raise ManifestError(f"{where}: {path} is already {_as_output(clash)}")
+        writers[identity] = f"the output of {writer}"
+    check_output(str(summary.json), role="the summary")
+    check_output(str(summary.tsv), role="the summary")
+
+
+def _as_output(clash: str) -> str:
+    return clash if clash.startswith(("the", "an")) else f"the output of {clash}"
 
 
 def is_up_to_date(pair: Pair) -> bool:
@@ -213,8 +245,8 @@ def align_task(task: Task, options: Options) -> tuple[str, Stats]:
         options.src_lang,
         options.tgt_lang,
         encoder,
-        align_params(options.max_beads, options.fast),
-        FlagParams(sensitivity=options.sensitivity),
+        options.align_params,
+        options.flag_params,
     )
     result = replace(result, src_name=task.src_name, tgt_name=task.tgt_name)
     text = result.render(task.fmt)
@@ -299,10 +331,13 @@ def run(
                 continue
             try:
                 task = read_task(pair, options)
+                future = client.submit(align_task, task, options, pure=False)
             except InputError as error:
                 finish(Row(pair, _failed(error.message)))
                 continue
-            future = client.submit(align_task, task, options, pure=False)
+            except Exception as error:  # whatever it is, it fails this pair only
+                finish(Row(pair, _failed(f"{type(error).__name__}: {error}")))
+                continue
             sent[future] = pair
             finished.add(future)
             return True
@@ -318,9 +353,11 @@ def run(
 
 
 def read_task(pair: Pair, options: Options) -> Task:
-    """Read and check both inputs of `pair` as `align report` does (raises InputError)."""
-    original = read_text(str(pair.original), "ORIGINAL")
-    translation = read_text(str(pair.translation), "TRANSLATION")
+    """Check that the output of `pair` can be written, then read and check both its inputs
+    as `align report` does (raises InputError, OutputError)."""
+    check_output(str(pair.output), [str(pair.original), str(pair.translation)])
+    original = read_text(str(pair.original), "ORIGINAL", options.max_input_bytes)
+    translation = read_text(str(pair.translation), "TRANSLATION", options.max_input_bytes)
     check_languages(original, options.src_lang, translation, options.tgt_lang)
     return Task(
         original,
@@ -344,28 +381,12 @@ def collect(future: Future, pair: Pair) -> Row:
     finally:
         future.release()
     try:
-        write_atomic(pair.output, text)
+        write_file(pair.output, text)
     except OSError as error:
         return Row(pair, _failed(f"cannot write {pair.output}: {error.strerror or error}"))
     if stats.warnings:
         return Row(pair, f"{WARNING}: {' '.join(stats.warnings)}", stats)
     return Row(pair, DONE, stats)
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write `text` to `path` (and its folder if need be) so that `path` holds either its
-    old content or all of `text`, never part: a temporary file beside it, then a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        with open(temporary, "x", encoding="utf-8", newline="") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
 
 
 def _failed(reason: str) -> str:
@@ -377,11 +398,30 @@ def _failed(reason: str) -> str:
 # --- the summary ----------------------------------------------------------------------------
 
 
-def summary_paths(manifest: Path, prefix: str | None = None) -> tuple[Path, Path]:
-    """Where the JSON and TSV summaries go: PREFIX.json and PREFIX.tsv, by default
-    `<manifest stem>.summary.json` and `.tsv` beside the manifest."""
-    base = prefix or str(manifest.with_name(f"{manifest.stem}.summary"))
-    return Path(f"{base}.json"), Path(f"{base}.tsv")
+@dataclass(frozen=True)
+class Summary:
+    """Where the summary of a batch goes: a JSON file (a list of records) and a TSV file."""
+
+    json: Path
+    tsv: Path
+
+    @classmethod
+    def beside(cls, manifest: Path, prefix: str | None = None) -> Summary:
+        """PREFIX.json and PREFIX.tsv, by default `<manifest stem>.summary.json` and `.tsv`
+        beside the manifest."""
+        base = prefix or str(manifest.with_name(f"{manifest.stem}.summary"))
+        return cls(Path(f"{base}.json"), Path(f"{base}.tsv"))
+
+    def write(self, rows: Sequence[Row]) -> None:
+        """Write the summary of `rows`, each file atomically (raises OSError)."""
+        records = summary_records(rows)
+        write_atomic(self.json, json.dumps(records, ensure_ascii=False, indent=2) + "\n")
+        out = io.StringIO()
+        writer = csv.writer(out, dialect="excel-tab", lineterminator="\n")
+        writer.writerow(SUMMARY_COLUMNS)
+        for record in records:
+            writer.writerow(["" if record[c] is None else record[c] for c in SUMMARY_COLUMNS])
+        write_atomic(self.tsv, out.getvalue())
 
 
 def summary_records(rows: Sequence[Row]) -> list[dict[str, str | int | float | None]]:
@@ -404,18 +444,6 @@ def summary_records(rows: Sequence[Row]) -> list[dict[str, str | int | float | N
             }
         )
     return records
-
-
-def write_summary(rows: Sequence[Row], json_path: Path, tsv_path: Path) -> None:
-    """Write the summary of `rows` as JSON (a list of records) and TSV, each atomically."""
-    records = summary_records(rows)
-    write_atomic(json_path, json.dumps(records, ensure_ascii=False, indent=2) + "\n")
-    out = io.StringIO()
-    writer = csv.writer(out, dialect="excel-tab", lineterminator="\n")
-    writer.writerow(SUMMARY_COLUMNS)
-    for record in records:
-        writer.writerow(["" if record[c] is None else record[c] for c in SUMMARY_COLUMNS])
-    write_atomic(tsv_path, out.getvalue())
 
 
 def describe(rows: Sequence[Row]) -> str:

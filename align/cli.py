@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import logging
+import math
 import os
 import sys
 import time
@@ -19,16 +19,36 @@ import platformdirs
 import align
 from align.aligning import AlignParams
 from align.cache import DEFAULT_MAX_BYTES, CachedEncoder, cache_file, default_cache_dir
+from align.edges import (
+    DEFAULT_MAX_INPUT_BYTES,
+    InputError,
+    Output,
+    check_languages,
+    check_output,
+    display_name,
+    format_size,
+    parse_size,
+    read_text,
+    show_warnings,
+    unreadable,
+)
 from align.encoding import DEFAULT_MODEL, Encoder, ModelError, load_encoder
 from align.evaluating import read_dataset, score
 from align.reporting import FORMATS, format_for_path
 from align.scoring import FlagParams
-from align.segmenting import looks_like, read_presplit, split_sentences
+from align.segmenting import read_presplit, split_sentences
 
 EXIT_BAD_INPUT = 1
+EXIT_USAGE = 2  # click's own, for an unknown option or a value it cannot take
 EXIT_UNRELATED = 3
-
-LANGUAGE_NAMES = {"ar": "Arabic", "en": "English"}
+EXIT_STATUS_HELP = """\b
+Exit status:
+  0  the report is written
+  1  bad input or an output that cannot be written (one line on stderr,
+     before any work when it can be known then)
+  2  usage error: an unknown option, a value out of range (click's usage
+     message)
+  3  the two texts seem unrelated (the report is still written)"""
 PROGRESS_FROM = 300  # sentences, both sides together: below this the run takes seconds
 
 
@@ -51,8 +71,8 @@ class ProgressEncoder:
         return np.vstack(parts)
 
 
-class InputError(click.ClickException):
-    """Bad input: printed as one line `align: error: ...`, exit code 1."""
+class Failure(click.ClickException):
+    """An InputError or OutputError as the command line shows it: one line, exit status 1."""
 
     exit_code = EXIT_BAD_INPUT
 
@@ -60,24 +80,54 @@ class InputError(click.ClickException):
         click.echo(f"align: error: {self.message}", err=True)
 
 
-class WarningLines(logging.Handler):
-    """Shows what `align` logs as a warning (an unusable cache) as `align: warning: ...`."""
+class Commands(click.Group):
+    """The `align` group: a bad input or output in any command is one line, exit status 1."""
 
-    def emit(self, record: logging.LogRecord) -> None:
-        click.echo(f"align: warning: {record.getMessage()}", err=True)
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except InputError as error:
+            raise Failure(error.message) from None
 
 
-_WARNING_LINES = WarningLines(logging.WARNING)
+class NumberRange(click.FloatRange):
+    """A float in a range, and a number: click's FloatRange lets "nan" through, since nan is
+    neither below nor above any bound."""
+
+    def convert(self, value, param, ctx):
+        number = super().convert(value, param, ctx)
+        if math.isnan(number):
+            self.fail(f"{value!r} is not a number.", param, ctx)
+        return number
 
 
-def show_warnings() -> None:
-    """Print what `align` logs as a warning as one line on stderr (once per process)."""
-    logger = logging.getLogger("align")
-    if _WARNING_LINES not in logger.handlers:
-        logger.addHandler(_WARNING_LINES)
+class Size(click.ParamType):
+    """A size in bytes, written 20M, 1.5G, 800K or 1000000."""
+
+    name = "SIZE"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, int):
+            return value
+        try:
+            return parse_size(value)
+        except ValueError as error:
+            self.fail(str(error), param, ctx)
 
 
 Command = TypeVar("Command", bound=Callable)
+
+
+def input_size_option(command: Command) -> Command:
+    """Adds --max-input-size (parameter `max_input_size`): the input size cap."""
+    return click.option(
+        "--max-input-size",
+        type=Size(),
+        default=DEFAULT_MAX_INPUT_BYTES,
+        show_default=format_size(DEFAULT_MAX_INPUT_BYTES).replace(" ", ""),
+        help="Refuse an input file larger than this (e.g. 50M, 1G), rather than spend hours "
+        "on what is probably the wrong file.",
+    )(command)
 
 
 def cache_options(command: Command) -> Command:
@@ -116,7 +166,7 @@ def tuning_options(command: Command) -> Command:
     `sensitivity`): how beads are formed and flagged."""
     command = click.option(
         "--sensitivity",
-        type=click.FloatRange(0.1, 10.0),
+        type=NumberRange(0.1, 10.0),
         default=1.0,
         show_default=True,
         help="Above 1 flags more beads as meaning shifts, below 1 fewer.",
@@ -149,28 +199,39 @@ def cached_encoder(encoder: Encoder, cache_dir: Path, no_cache: bool) -> Encoder
     return cache
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(align.__version__, prog_name="align")
 def main() -> None:
     """Compare an Arabic original with its English translation, sentence by sentence.
 
     \b
     align report original.ar.txt translation.en.txt -o report.html
+    align batch articles.tsv
     align eval corpora/quran-pickthall
 
     Run `align COMMAND --help` for the options of each command.
+
+    \b
+    Exit status:
+      0  done (the report is written)
+      1  bad input or an output that cannot be written: one line on stderr,
+         before any work when it can be known then
+      2  usage error: an unknown option or a value out of range (click's
+         usage message)
+      3  report: the two texts seem unrelated (the report is still written)
     """
 
 
-@main.command()
-@click.argument("original", type=click.Path(dir_okay=False, allow_dash=True))
-@click.argument("translation", type=click.Path(dir_okay=False, allow_dash=True))
+@main.command(epilog=EXIT_STATUS_HELP)
+@click.argument("original")
+@click.argument("translation")
 @click.option(
     "-o",
     "--output",
     default="-",
     show_default=True,
-    help="Where to write the report; '-' is standard output.",
+    help="Where to write the report; '-' is standard output. Written whole or not at all; "
+    "never one of the inputs.",
 )
 @click.option(
     "-f",
@@ -193,6 +254,7 @@ def main() -> None:
     "name (already in your cache) or folder, e.g. sentence-transformers/LaBSE.",
 )
 @tuning_options
+@input_size_option
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @cache_options
 def report(
@@ -207,6 +269,7 @@ def report(
     max_beads: int,
     fast: bool,
     sensitivity: float,
+    max_input_size: int,
     quiet: bool,
     cache_dir: Path,
     no_cache: bool,
@@ -216,16 +279,14 @@ def report(
     Every sentence of both texts appears in the report exactly once, in order, in a bead:
     1-1, 1-2, 2-1, ... or 1-0 / 0-1 for a sentence with no counterpart. Each bead is
     flagged ok, omission, addition, number_mismatch or meaning_shift, with a reason.
-    Use '-' for standard input (one of the two) or output.
+    Use '-' for standard input (one of the two) or output. Inputs are UTF-8 text (or
+    UTF-16 with a byte order mark).
 
     \b
     Examples:
       align report seeds/mosul.ar.txt seeds/mosul.en.txt -o report.html
       align report --presplit src.txt tgt.txt --format tsv
       cat translation.txt | align report original.txt - -o out.json
-
-    Exit status: 0 when the report is written, 1 on bad input, 3 when the two texts
-    seem unrelated (the report is still written).
     """
     if original == "-" and translation == "-":
         raise InputError("only one of ORIGINAL and TRANSLATION can be read from '-'")
@@ -233,14 +294,15 @@ def report(
         fmt = fmt or (format_for_path(Path(output)) if output != "-" else "json")
     except ValueError as error:
         raise InputError(str(error)) from None
-    src_text = read_text(original, "ORIGINAL")
-    tgt_text = read_text(translation, "TRANSLATION")
+    destination = check_output(output, [original, translation])
+    src_text = read_text(original, "ORIGINAL", max_input_size)
+    tgt_text = read_text(translation, "TRANSLATION", max_input_size)
     check_languages(src_text, src_lang, tgt_text, tgt_lang)
     src = read_presplit(src_text) if presplit else split_sentences(src_text, src_lang)
     tgt = read_presplit(tgt_text) if presplit else split_sentences(tgt_text, tgt_lang)
     for sentences, name in ((src, original), (tgt, translation)):
         if not sentences:
-            raise InputError(f"{_display(name)} holds no sentence")
+            raise InputError(f"{display_name(name)} holds no sentence")
     encoder = _load(model)
     if not quiet and sys.stderr.isatty() and len(src) + len(tgt) > PROGRESS_FROM:
         encoder = ProgressEncoder(encoder)
@@ -255,13 +317,9 @@ def report(
         FlagParams(sensitivity=sensitivity),
     )
     result = _named(result, original, translation)
-    text = result.render(fmt)
-    if output == "-":
-        click.echo(text, nl=False)
-    else:
-        Path(output).write_text(text, encoding="utf-8")
+    destination.write(result.render(fmt))
     if not quiet:
-        click.echo(_summary(result, output), err=True)
+        click.echo(_summary(result, destination), err=True)
     if result.warnings:
         for warning in result.warnings:
             click.echo(f"align: warning: {warning}", err=True)
@@ -269,7 +327,7 @@ def report(
 
 
 @main.command(name="eval")
-@click.argument("gold_dir", type=click.Path(file_okay=False))
+@click.argument("gold_dir")
 @click.option("--src-lang", default="ar", show_default=True)
 @click.option("--tgt-lang", default="en", show_default=True)
 @click.option("-m", "--model", default=DEFAULT_MODEL, show_default=True, help="As for `report`.")
@@ -297,10 +355,17 @@ def evaluate(
     \b
     Example:
       align eval corpora/quran-pickthall
+
+    Exit status: 0 when the scores are printed, 1 on bad input (one line naming the
+    file), 2 on a usage error.
     """
+    destination = check_output("-")
     try:
         documents = read_dataset(gold_dir)
-    except (OSError, ValueError) as error:
+    except OSError as error:
+        where = str(error.filename or gold_dir)
+        raise unreadable(error, f"GOLD_DIR {gold_dir}" if where == gold_dir else where) from None
+    except ValueError as error:
         raise InputError(str(error)) from None
     if not documents:
         raise InputError(f"{gold_dir} holds no NAME.src/NAME.tgt/NAME.gold documents")
@@ -318,15 +383,15 @@ def evaluate(
     ]
     scores = score([doc.gold for doc in documents], predicted)
     seconds = time.perf_counter() - start
-    click.echo(f"{len(documents)} documents, {seconds:.1f} s")
-    click.echo("         precision  recall  F1")
+    lines = [f"{len(documents)} documents, {seconds:.1f} s", "         precision  recall  F1"]
     for kind in ("strict", "lax"):
         values = [getattr(scores, f"{kind}_{m}") for m in ("precision", "recall", "f1")]
-        click.echo(f"{kind:<8} " + "  ".join(f"{v:9.4f}" for v in values))
+        lines.append(f"{kind:<8} " + "  ".join(f"{v:9.4f}" for v in values))
+    destination.write("\n".join(lines) + "\n")
 
 
-@main.command()
-@click.argument("manifest", type=click.Path(dir_okay=False))
+@main.command(epilog=EXIT_STATUS_HELP.replace("the report is written", "no pair failed"))
+@click.argument("manifest")
 @click.option(
     "-j",
     "--jobs",
@@ -356,6 +421,7 @@ def evaluate(
 @click.option("--tgt-lang", default="en", show_default=True, help="Language of the translations.")
 @click.option("-m", "--model", default=DEFAULT_MODEL, show_default=True, help="As for `report`.")
 @tuning_options
+@input_size_option
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors: no progress bar.")
 @cache_options
 def batch(
@@ -371,6 +437,7 @@ def batch(
     max_beads: int,
     fast: bool,
     sensitivity: float,
+    max_input_size: int,
     quiet: bool,
     cache_dir: Path,
     no_cache: bool,
@@ -396,9 +463,14 @@ def batch(
     With --scheduler, the vector cache of each worker is in its own default folder, unless
     --cache-dir names one (a folder on the workers).
 
+    Before anything runs, the manifest is checked: two lines with the same output (however
+    spelled), or an output that is an input of any line, stop the batch with one line.
+    A pair whose output cannot be written fails at once, without being aligned.
+
     The summary has one row per pair: sentences, beads, flags per category, seconds and a
     status (done, skipped, failed: REASON, or warning: REASON when the report is written
-    but the texts seem unrelated).
+    but the texts seem unrelated). If it cannot be written, the per-pair results are
+    printed on stderr all the same.
 
     \b
     Examples:
@@ -408,27 +480,24 @@ def batch(
       # `dask worker tcp://10.0.0.5:8786` on each machine with align installed, then
       align batch articles.tsv --scheduler tcp://10.0.0.5:8786
 
-    Exit status: 0 when no pair failed, 1 when a pair failed or on bad input (e.g. a
-    malformed manifest line: nothing is run then).
+    A pair that failed makes the exit status 1, as does bad input (e.g. a malformed
+    manifest line: nothing is run then).
     """
     from align import batch as batching  # dask takes a while to import: only when needed
 
     path = Path(manifest)
-    try:
-        pairs = batching.read_manifest(path)
-    except OSError as error:
-        raise InputError(f"cannot read manifest {manifest}: {error.strerror}") from None
-    except batching.ManifestError as error:
-        raise InputError(str(error)) from None
+    pairs = batching.read_manifest(path, max_input_size)
+    summary = batching.Summary.beside(path, summary_prefix)
+    batching.check_outputs(pairs, path, summary)
     jobs = min(jobs, len(pairs))
     options = batching.Options(
         model=model,
         src_lang=src_lang,
         tgt_lang=tgt_lang,
         presplit=presplit,
-        max_beads=max_beads,
-        fast=fast,
-        sensitivity=sensitivity,
+        align_params=align_params(max_beads, fast),
+        flag_params=FlagParams(sensitivity=sensitivity),
+        max_input_bytes=max_input_size,
         # A Dask worker runs one pair per thread it has: one BLAS thread per pair then.
         threads=1 if scheduler else max(1, (os.cpu_count() or 1) // jobs),
         use_cache=not no_cache,
@@ -449,66 +518,32 @@ def batch(
             )
         on_row = (lambda _: bar.update(1)) if bar else None
         rows = batching.run(client, pairs, options, force, on_row)
-    json_path, tsv_path = batching.summary_paths(path, summary_prefix)
     try:
-        batching.write_summary(rows, json_path, tsv_path)
+        summary.write(rows)
     except OSError as error:
-        raise InputError(f"cannot write the summary {json_path}: {error.strerror}") from None
-    for row in rows:
-        if row.failed or (not quiet and row.status.startswith(batching.WARNING)):
-            where = f"pair {row.pair.number} (line {row.pair.line}, {row.pair.original})"
-            click.echo(f"align: {where}: {row.status}", err=True)
+        _report_rows(rows, every=True)
+        raise InputError(
+            f"cannot write the summary {error.filename or summary.json}: {error.strerror}; "
+            "the result of every pair is above"
+        ) from None
+    _report_rows(rows, every=False, warnings=not quiet)
     if not quiet:
         click.echo(
-            f"align: {batching.describe(rows)}; summary written to {json_path} and {tsv_path}",
+            f"align: {batching.describe(rows)}; summary written to {summary.json} and "
+            f"{summary.tsv}",
             err=True,
         )
     if any(row.failed for row in rows):
         sys.exit(EXIT_BAD_INPUT)
 
 
-def read_text(path: str, role: str) -> str:
-    """Read a UTF-8 text file (or '-' for stdin) with a one-line error for every failure."""
-    name = _display(path)
-    try:
-        data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{role} file not found: {name}") from None
-    except IsADirectoryError:
-        raise InputError(f"{role} is a directory, not a text file: {name}") from None
-    except OSError as error:
-        raise InputError(f"cannot read {role} {name}: {error.strerror}") from None
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        data = data.decode("utf-16").encode("utf-8")
-    if b"\x00" in data:
-        raise InputError(f"{role} {name} looks like a binary file, not text")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise InputError(
-            f"{role} {name} is not UTF-8 text (byte 0x{data[error.start]:02x} at offset "
-            f"{error.start}); convert it, e.g. iconv -f cp1256 -t utf-8"
-        ) from None
-    if not text.strip():
-        raise InputError(f"{role} {name} is empty")
-    return text
-
-
-def check_languages(src_text: str, src_lang: str, tgt_text: str, tgt_lang: str) -> None:
-    """Refuse texts given the wrong way round (an Arabic translation of an English original)."""
-    src_ok, tgt_ok = looks_like(src_text, src_lang), looks_like(tgt_text, tgt_lang)
-    if not src_ok and not tgt_ok and looks_like(src_text, tgt_lang):
-        raise InputError(
-            f"the texts seem to be the wrong way round: ORIGINAL does not look "
-            f"{_language(src_lang)} and TRANSLATION does not look {_language(tgt_lang)}; "
-            f"swap them, or set --src-lang/--tgt-lang"
-        )
-    for ok, role, lang in ((src_ok, "ORIGINAL", src_lang), (tgt_ok, "TRANSLATION", tgt_lang)):
-        if not ok:
-            raise InputError(
-                f"{role} does not look {_language(lang)}; set --src-lang/--tgt-lang if the "
-                f"languages are not Arabic and English"
-            )
+def _report_rows(rows: Sequence, every: bool, warnings: bool = True) -> None:
+    """One line on stderr for each pair that failed, for each that warned if `warnings`,
+    and for every pair if `every` (when the summary could not be written)."""
+    for row in rows:
+        if every or row.failed or (warnings and row.warned):
+            where = f"pair {row.pair.number} (line {row.pair.line}, {row.pair.original})"
+            click.echo(f"align: {where}: {row.status}", err=True)
 
 
 def _load(model: str):
@@ -519,16 +554,15 @@ def _load(model: str):
 
 
 def _named(result: align.Alignment, original: str, translation: str) -> align.Alignment:
-    return replace(result, src_name=_display(original), tgt_name=_display(translation))
+    return replace(result, src_name=display_name(original), tgt_name=display_name(translation))
 
 
-def _summary(result: align.Alignment, output: str) -> str:
+def _summary(result: align.Alignment, output: Output) -> str:
     counts = ", ".join(f"{n} {c.replace('_', ' ')}" for c, n in result.flag_counts().items() if n)
-    where = "standard output" if output == "-" else output
     return (
         f"align: {len(result.src_sentences)} original and {len(result.tgt_sentences)} "
         f"translation sentences in {len(result.beads)} beads; "
-        f"{len(result.flagged)} flagged ({counts or 'none'}); report written to {where}"
+        f"{len(result.flagged)} flagged ({counts or 'none'}); report written to {output.name}"
     )
 
 
@@ -536,14 +570,6 @@ def _is_default(parameter: str) -> bool:
     """Whether the current command's `parameter` was left at its default."""
     source = click.get_current_context().get_parameter_source(parameter)
     return source is click.core.ParameterSource.DEFAULT
-
-
-def _display(path: str) -> str:
-    return "standard input" if path == "-" else path
-
-
-def _language(lang: str) -> str:
-    return LANGUAGE_NAMES.get(lang, lang)
 
 
 if __name__ == "__main__":

@@ -90,6 +90,11 @@ def load_encoder(model: str | None = None, threads: int | None = None) -> Encode
     processes that share a machine, as the workers of `align batch` do."""
     if model in (None, DEFAULT_MODEL):
         return UniversalSentenceEncoder(threads)
+    if not model.strip():
+        raise ModelError(
+            f"no model named: give {DEFAULT_MODEL!r} or a sentence-transformers model "
+            "name or folder"
+        )
     return SentenceTransformerEncoder(model, threads)
 
 

@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from align.edges import decode
+
 Bead = tuple[tuple[int, ...], tuple[int, ...]]
 
 _INDEX_LIST = r"\[\s*((?:\d+\s*(?:,\s*\d+\s*)*)?)\]"
@@ -61,7 +63,7 @@ class Document:
 def _read_lines(path: Path) -> list[str]:
     # split on "\n" only: str.splitlines would also break on U+2028, U+0085 and the like,
     # which may occur inside a segment and would shift every later index.
-    text = path.read_text(encoding="utf-8-sig")
+    text = decode(path.read_bytes(), str(path))
     if not text:
         return []
     return text.removesuffix("\n").split("\n")
@@ -82,7 +84,8 @@ def read_dataset(path: str | os.PathLike[str]) -> list[Document]:
     """Read every ``NAME.src`` / ``NAME.tgt`` / ``NAME.gold`` triple in a directory, by name.
 
     Other files are ignored. Raises ValueError naming the file when one of the triple is
-    missing, or a gold file is malformed or points past the end of its ``.src`` / ``.tgt``.
+    missing, is not UTF-8 text, or a gold file is malformed or points past the end of its
+    ``.src`` / ``.tgt``.
     """
     root = Path(path)
     suffixes = (".src", ".tgt", ".gold")
@@ -94,8 +97,9 @@ def read_dataset(path: str | os.PathLike[str]) -> list[Document]:
             if not required.is_file():
                 raise ValueError(f"{required}: missing (every document needs .src, .tgt, .gold)")
         src, tgt = _read_lines(src_path), _read_lines(tgt_path)
+        gold_text = decode(gold_path.read_bytes(), str(gold_path))
         try:
-            gold = parse_beads(gold_path.read_text(encoding="utf-8-sig"))
+            gold = parse_beads(gold_text)
             _check_range(gold, len(src), len(tgt))
         except ValueError as error:
             raise ValueError(f"{gold_path}: {error}") from error

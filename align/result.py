@@ -49,8 +49,10 @@ class Alignment:
         return render(self, fmt)
 
     def write(self, path: str | Path, fmt: str | None = None) -> None:
-        """Write the report to `path`; the format defaults to the file's extension."""
+        """Write the report to `path`, whole or not at all (a temporary file, then a rename);
+        the format defaults to the file's extension."""
+        from align.edges import write_file
         from align.reporting import format_for_path
 
         path = Path(path)
-        path.write_text(self.render(fmt or format_for_path(path)), encoding="utf-8")
+        write_file(path, self.render(fmt or format_for_path(path)))

@@ -50,11 +50,16 @@ def split_sentences(text: str, lang: str) -> list[Sentence]:
 
 
 def read_presplit(text: str) -> list[Sentence]:
-    """Read one sentence per line; blank lines separate paragraphs and are not sentences."""
+    """Read one sentence per line; blank lines separate paragraphs and are not sentences.
+
+    Lines end at a line feed (or CR LF, CR) only: str.splitlines would also break on
+    U+2028, U+0085, \v and \f, which may occur inside a line, and shift every later index
+    against the line numbers another tool sees.
+    """
     return [
         Sentence(line.strip(), number)
         for number, paragraph in enumerate(_paragraphs(text))
-        for line in paragraph.splitlines()
+        for line in paragraph.split("\n")
         if line.strip()
     ]
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import subprocess
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -11,6 +13,30 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
+
+
+def run_align(*args, stdin: bytes = b"", timeout: float = 300, **options):
+    """`align ARGS` in a new process, as a shell would run it (a CompletedProcess)."""
+    return subprocess.run(
+        [sys.executable, "-m", "align.cli", *map(str, args)],
+        input=stdin,
+        capture_output=True,
+        timeout=timeout,
+        **options,
+    )
+
+
+def one_line_error(result: subprocess.CompletedProcess, *words: str) -> str:
+    """The single `align: error: ...` line of a run that exited with status 1, which must
+    hold each of `words`."""
+    err = result.stderr.decode()
+    assert result.returncode == 1, err
+    assert "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("align: error: "), err
+    for word in words:
+        assert word in lines[0], lines[0]
+    return lines[0]
 
 
 class HashingEncoder:

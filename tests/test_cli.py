@@ -1,30 +1,13 @@
 """The `align` command as a user runs it: real process, real files, exit codes, one-line errors."""
 
 import json
-import subprocess
-import sys
 
 import pytest
 
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, one_line_error
+from tests.conftest import run_align as run
 
 AR, EN = str(SEEDS / "mosul.ar.txt"), str(SEEDS / "mosul.en.txt")
-
-
-def run(*args, stdin=b""):
-    return subprocess.run(
-        [sys.executable, "-m", "align.cli", *args], input=stdin, capture_output=True, timeout=300
-    )
-
-
-def one_line_error(result, *words):
-    err = result.stderr.decode()
-    assert result.returncode == 1, err
-    assert "Traceback" not in err
-    lines = err.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("align: error: "), err
-    for word in words:
-        assert word in lines[0]
 
 
 def test_report_writes_every_format_by_extension(tmp_path):
