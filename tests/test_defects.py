@@ -1,0 +1,279 @@
+"""One regression test per defect of issue 12, as a user met it: through the `align` command
+or the public API only, so that each can also be run against an older `align` (put it first
+on PYTHONPATH) to see it fail there."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SEEDS, one_line_error
+from tests.conftest import run_align as run
+
+AR, EN = SEEDS / "mosul.ar.txt", SEEDS / "mosul.en.txt"
+SHORT_AR = "القطة تجلس على الحصيرة. ارتفعت أسعار النفط اليوم. وصل القطار متأخرا.\n"
+SHORT_EN = "The cat sits on the mat. Oil prices rose today. The train arrived late.\n"
+
+
+def pair(folder: Path) -> tuple[Path, Path]:
+    """A short Arabic original and its English translation in `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    original, translation = folder / "a.ar.txt", folder / "b.en.txt"
+    original.write_text(SHORT_AR, encoding="utf-8")
+    translation.write_text(SHORT_EN, encoding="utf-8")
+    return original, translation
+
+
+def immutable(path: Path) -> bool:
+    """Make `path` immutable (even for root); False where chattr is not available."""
+    done = subprocess.run(["chattr", "+i", str(path)], capture_output=True)
+    return done.returncode == 0
+
+
+@pytest.fixture
+def unchangeable():
+    """Makes paths immutable for a test and mutable again after it."""
+    made: list[Path] = []
+
+    def make(path: Path) -> None:
+        if shutil.which("chattr") is None or not immutable(path):
+            pytest.skip("chattr +i is not available here")
+        made.append(path)
+
+    yield make
+    for path in made:
+        subprocess.run(["chattr", "-i", str(path)], check=False)
+
+
+# 1. The output may be one of the inputs ------------------------------------------------------
+
+
+def test_01_an_output_that_is_an_input_is_refused_and_the_input_kept(tmp_path):
+    original, translation = pair(tmp_path)
+    link = tmp_path / "link.md"
+    os.link(translation, link)
+    for output in (translation, link):
+        one_line_error(run("report", original, translation, "-f", "md", "-o", output), "input")
+    assert translation.read_text(encoding="utf-8") == SHORT_EN
+
+
+def test_01_a_batch_output_that_is_an_input_is_refused(tmp_path):
+    _, translation = pair(tmp_path)
+    translation = translation.rename(tmp_path / "b.en.md")  # an input that looks like a report
+    manifest = tmp_path / "m.tsv"
+    manifest.write_text("a.ar.txt\tb.en.md\tfirst.json\na.ar.txt\tb.en.md\tb.en.md\n")
+    result = run("batch", manifest, "--no-cache", "-j", "1")
+    one_line_error(result, "line 2", str(translation), "input")
+    assert translation.read_text(encoding="utf-8") == SHORT_EN
+    assert not (tmp_path / "first.json").exists()
+
+
+# 2. A write that fails half-way replaces a good report --------------------------------------
+
+
+def test_02_a_write_that_fails_half_way_keeps_the_old_report(tmp_path):
+    original, translation = pair(tmp_path)
+    output = tmp_path / "report.html"
+    output.write_text("an earlier report\n")
+
+    def small_files() -> None:  # ulimit -f 20: 20 blocks of 512 bytes
+        resource.setrlimit(resource.RLIMIT_FSIZE, (20 * 512, 20 * 512))
+
+    args = ("report", original, translation, "-o", output, "--no-cache")
+    result = run(*args, preexec_fn=small_files)
+    one_line_error(result, str(output))
+    assert output.read_text() == "an earlier report\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.ar.txt", "b.en.txt", "report.html"]
+
+
+# 3. Batch catches duplicate outputs only when spelled identically ----------------------------
+
+
+def test_03_one_output_spelled_three_ways_is_refused(tmp_path):
+    pair(tmp_path)
+    spellings = ["reports/d2.json", "reports/../reports/d2.json", str(tmp_path / "reports/d2.json")]
+    manifest = tmp_path / "m.tsv"
+    manifest.write_text("".join(f"a.ar.txt\tb.en.txt\t{s}\n" for s in spellings))
+    result = run("batch", manifest, "--no-cache", "-j", "1")
+    one_line_error(result, "line 2", "already the output of line 1")
+    assert not (tmp_path / "reports").exists()
+
+
+# 6. A closed standard output loses the report and says it was written -----------------------
+
+
+def test_06_a_closed_or_full_standard_output_is_an_error(tmp_path):
+    original, translation = pair(tmp_path)
+    closed = run("report", original, translation, "-o", "-", preexec_fn=lambda: os.close(1))
+    one_line_error(closed, "standard output")
+    with open("/dev/full", "wb") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "align.cli", "report", original, translation, "-o", "-"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            timeout=300,
+        )
+    one_line_error(result, "standard output", "no space left")
+
+
+# 7. --presplit breaks lines on U+2028, U+0085, \v and \f -------------------------------------
+
+
+def test_07_presplit_breaks_lines_at_line_feeds_only(tmp_path):
+    src = "".join(f"{s}\n" for s in SHORT_AR.replace(". ", ".\n").split("\n") if s)
+    odd = ["The cat\u2028sits on the mat.", "Oil prices\x85rose today.", "The train\varrived late."]
+    (tmp_path / "src.txt").write_text(src, encoding="utf-8")
+    (tmp_path / "tgt.txt").write_text("\n".join(odd) + "\n", encoding="utf-8", newline="")
+    result = run("report", "--presplit", tmp_path / "src.txt", tmp_path / "tgt.txt", "-q")
+    assert result.returncode == 0, result.stderr.decode()
+    target = json.loads(result.stdout)["sentences"]["target"]
+    assert len(target) == 3
+
+
+# 8. --sensitivity nan passes the range check -------------------------------------------------
+
+
+def test_08_a_sensitivity_that_is_not_a_number_is_a_usage_error(tmp_path):
+    original, translation = pair(tmp_path)
+    result = run("report", original, translation, "--sensitivity", "nan")
+    assert result.returncode == 2
+    assert "Invalid value for '--sensitivity'" in result.stderr.decode()
+
+
+# 9. Malformed UTF-16 is a traceback, and aborts a batch --------------------------------------
+
+
+BAD_UTF16 = b"\xff\xfe" + "The cat sat.".encode("utf-16-le") + b"\x00\xd8A"
+
+
+def test_09_malformed_utf16_is_a_one_line_error_naming_the_offset(tmp_path):
+    original, _ = pair(tmp_path)
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(BAD_UTF16)
+    one_line_error(run("report", original, bad), "TRANSLATION", str(bad), "UTF-16", "offset 26")
+
+
+def test_09_malformed_utf16_fails_its_pair_only(tmp_path):
+    pair(tmp_path)
+    (tmp_path / "bad.txt").write_bytes(BAD_UTF16)
+    manifest = tmp_path / "m.tsv"
+    manifest.write_text("a.ar.txt\tbad.txt\tbad.json\na.ar.txt\tb.en.txt\tgood.json\n")
+    result = run("batch", manifest, "--no-cache", "-j", "1")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr.decode()
+    assert (tmp_path / "good.json").exists()
+    rows = json.loads((tmp_path / "m.summary.json").read_text())
+    assert rows[0]["status"].startswith("failed: TRANSLATION") and "UTF-16" in rows[0]["status"]
+    assert rows[1]["status"] == "done"
+
+
+# 10. Every output write error is a traceback, after the whole alignment ----------------------
+
+
+def test_10_an_output_that_cannot_be_written_is_refused_before_any_work(tmp_path, unchangeable):
+    original, translation = pair(tmp_path)
+    read_only = tmp_path / "read-only.json"
+    read_only.write_text("{}")
+    read_only.chmod(0o444)
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    outputs = {
+        tmp_path / "folder.json": "folder",  # a folder as the output
+        read_only: "read-only",
+        tmp_path / "a.ar.txt" / "r.json": "not a folder",  # a file in the way
+        Path("/dev/full"): "no space left",
+    }
+    for output, words in outputs.items():
+        if output.name == "folder.json":
+            output.mkdir()
+        # a model that cannot load: the output is checked before the model is even loaded
+        args = ("report", original, translation, "-f", "json", "-o", output, "-m", "/no/model")
+        # /dev/full is only found full on writing: it needs the model
+        one_line_error(run(*args[:-2]) if output.name == "full" else run(*args), words)
+    unchangeable(locked)
+    one_line_error(run("report", original, translation, "-o", locked / "r.json"), "not writable")
+
+
+# 12. No size limit: /dev/zero reads until MemoryError ----------------------------------------
+
+
+def test_12_inputs_are_capped_in_size_and_the_cap_can_be_raised(tmp_path):
+    original, translation = pair(tmp_path)
+    huge = tmp_path / "huge.txt"
+    with huge.open("wb") as file:
+        file.truncate(30 * 1024**2)  # sparse: 30 MiB of NULs that take no room
+    one_line_error(run("report", huge, translation), "ORIGINAL", "larger than", "--max-input-size")
+    one_line_error(run("report", original, translation, "--max-input-size", "50"), "larger")
+    result = run("report", original, translation, "--max-input-size", "1M", "-q")
+    assert result.returncode == 0, result.stderr.decode()
+
+
+# 13. A folder as input, -f pdf, --max-beads 0: unclear usage errors --------------------------
+
+
+def test_13_a_folder_as_input_is_bad_input_and_usage_errors_are_documented(tmp_path):
+    _, translation = pair(tmp_path)
+    one_line_error(run("report", tmp_path, translation), "ORIGINAL", "folder")
+    for option in (("-f", "pdf"), ("--max-beads", "0")):
+        result = run("report", tmp_path / "a.ar.txt", translation, *option)
+        assert result.returncode == 2
+        assert f"Invalid value for '{option[0]}'" in result.stderr.decode()
+    for command in ([], ["report"], ["batch"]):
+        help_text = " ".join(run(*command, "--help").stdout.decode().split())
+        assert "2 usage error" in help_text and "1 bad input" in help_text
+
+
+# 15. -m "" prints an AttributeError ----------------------------------------------------------
+
+
+def test_15_an_empty_model_name_is_a_one_line_error(tmp_path):
+    one_line_error(run("report", *pair(tmp_path), "-m", ""), "model")
+
+
+# 18. align eval on a folder with a non-UTF-8 file does not name it ---------------------------
+
+
+def test_18_eval_names_the_file_that_is_not_utf8(tmp_path):
+    (tmp_path / "doc.src").write_bytes("القطة تجلس.\n".encode("cp1256"))
+    (tmp_path / "doc.tgt").write_text("The cat sits.\n")
+    (tmp_path / "doc.gold").write_text("[0]:[0]\n")
+    one_line_error(run("eval", tmp_path), str(tmp_path / "doc.src"), "not UTF-8", "offset 0")
+
+
+# 19. With an unwritable --summary the failed pairs are never reported ------------------------
+
+
+def test_19_an_unwritable_summary_is_refused_before_the_batch_runs(tmp_path):
+    pair(tmp_path)
+    manifest = tmp_path / "m.tsv"
+    manifest.write_text("a.ar.txt\tb.en.txt\tgood.json\nmissing.txt\tb.en.txt\tbad.json\n")
+    (tmp_path / "runs").write_text("a file, not a folder")
+    result = run("batch", manifest, "--no-cache", "-j", "1", "--summary", tmp_path / "runs/s")
+    one_line_error(result, "summary", "not a folder")
+    assert not (tmp_path / "good.json").exists()
+
+
+# 20. A batch killed during a write leaves a temporary that reruns never remove ---------------
+
+
+def test_20_a_rerun_removes_the_temporaries_of_a_killed_batch(tmp_path):
+    pair(tmp_path)
+    manifest = tmp_path / "m.tsv"
+    manifest.write_text("a.ar.txt\tb.en.txt\tout/r.json\n")
+    (tmp_path / "out").mkdir()
+    stale = [
+        tmp_path / "out" / ".r.json.5d41402abc4b2a76b9719d911017c592.tmp",  # earlier versions
+        tmp_path / "out" / f".r.json.{2**22 + 1}-0123456789abcdef.tmp",  # no such process
+    ]
+    for path in stale:
+        path.write_text('{"half": ')
+    result = run("batch", manifest, "--no-cache", "-j", "1")
+    assert result.returncode == 0, result.stderr.decode()
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["r.json"]
