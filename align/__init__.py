@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 
 import numpy as np
 
+from align import anchoring
 from align.aligning import (
     AlignParams,
     Bead,
@@ -27,12 +29,15 @@ from align.aligning import (
 from align.cache import CachedEncoder
 from align.encoding import DEFAULT_MODEL, Encoder, ModelError, embed_runs, embed_texts, load_encoder
 from align.result import Alignment
+from align.reviewing import Decisions, DecisionsError, resolve_anchors
 from align.scoring import Flag, FlagParams, ScoredBead, score_beads, unrelated_warning
 from align.segmenting import Sentence, split_sentences
 
 __all__ = [
     "AlignParams",
     "Alignment",
+    "Decisions",
+    "DecisionsError",
     "Flag",
     "FlagParams",
     "ModelError",
@@ -53,12 +58,15 @@ def compare(
     model: str | Encoder | None = None,
     align_params: AlignParams | None = None,
     flag_params: FlagParams | None = None,
+    decisions: Decisions | str | Path | None = None,
 ) -> Alignment:
     """Split both texts into sentences, align them and flag where they diverge.
 
     `model` is None for the bundled offline encoder, a sentence-transformers model name or
     path, or an already loaded `Encoder`. When both texts have the same number of
-    paragraphs, no bead crosses a paragraph boundary.
+    paragraphs, no bead crosses a paragraph boundary. `decisions` (a `Decisions` or a
+    decisions file exported from the HTML report) are a reviewer's work on an earlier
+    run: their sentence links are kept as fixed beads, and their decisions applied.
     """
     return align_sentences(
         split_sentences(original, src_lang),
@@ -68,6 +76,7 @@ def compare(
         model,
         align_params,
         flag_params,
+        decisions,
     )
 
 
@@ -79,16 +88,22 @@ def align_sentences(
     model: str | Encoder | None = None,
     align_params: AlignParams | None = None,
     flag_params: FlagParams | None = None,
+    decisions: Decisions | str | Path | None = None,
 ) -> Alignment:
-    """Align sentences that are already split (strings, or `Sentence`s with paragraphs)."""
+    """Align sentences that are already split (strings, or `Sentence`s with paragraphs);
+    `decisions` as for `compare`."""
     src = [_as_sentence(s) for s in src_sentences]
     tgt = [_as_sentence(s) for s in tgt_sentences]
+    if decisions is not None and not isinstance(decisions, Decisions):
+        decisions = Decisions.load(decisions)
+    anchors = resolve_anchors(decisions.anchors, src, tgt)[0] if decisions else ()
     encoder = model if model is not None and not isinstance(model, str) else load_encoder(model)
     # Scoring embeds whole beads again, which the aligner has embedded as runs: share them
     # (a cache on disk already does).
     if not isinstance(encoder, CachedEncoder):
         encoder = CachedEncoder(encoder)
-    beads = align_vectors(src, tgt, encoder, align_params or AlignParams())
+    links = [(a.src, a.tgt) for a in anchors]
+    beads = align_vectors(src, tgt, encoder, align_params or AlignParams(), links)
     scored = score_beads(
         beads,
         [s.text for s in src],
@@ -99,7 +114,7 @@ def align_sentences(
         flag_params,
     )
     warning = unrelated_warning(beads)
-    return Alignment(
+    result = Alignment(
         src_sentences=src,
         tgt_sentences=tgt,
         beads=scored,
@@ -109,12 +124,19 @@ def align_sentences(
         created=datetime.now(UTC).isoformat(timespec="seconds"),
         warnings=[warning] if warning else [],
     )
+    return result.with_decisions(decisions) if decisions else result
 
 
 def align_vectors(
-    src: list[Sentence], tgt: list[Sentence], encoder: Encoder, params: AlignParams
+    src: list[Sentence],
+    tgt: list[Sentence],
+    encoder: Encoder,
+    params: AlignParams,
+    links: Sequence[tuple[int, int]] = (),
 ) -> list[Bead]:
     """Embed both sides and run the aligner; paragraphs are barriers when they correspond.
+    `links` are (source, target) sentences a reviewer linked: each group of them is one
+    fixed bead, and the aligner searches only between those (see align.anchoring).
 
     The first search embeds only single sentences; the second embeds the runs of
     sentences near the first path, and only those (see align.aligning).
@@ -129,8 +151,9 @@ def align_vectors(
         np.array([s.paragraph for s in src]),
         np.array([t.paragraph for t in tgt]),
     )
-    barriers = _paragraph_barriers(src, tgt)
-    first = align_problem(problem, barriers)
+    fixed = anchoring.fixed_spans(links, params.max_size)
+    barriers = anchoring.barriers(fixed, _paragraph_barriers(src, tgt))
+    first = anchoring.keep_fixed(align_problem(problem, barriers), problem, fixed)
     if params.refine_radius == 0 or not src or not tgt:
         return first
     wanted = [
@@ -139,7 +162,8 @@ def align_vectors(
     ]
     src_runs = Runs(*embed_runs(src_texts, wanted[0], encoder))
     tgt_runs = Runs(*embed_runs(tgt_texts, wanted[1], encoder))
-    return align_problem(with_runs(problem, src_runs, tgt_runs), barriers, first)
+    refined = with_runs(problem, src_runs, tgt_runs)
+    return anchoring.keep_fixed(align_problem(refined, barriers, first), refined, fixed)
 
 
 def _paragraph_barriers(src: list[Sentence], tgt: list[Sentence]) -> list[tuple[int, int]]:

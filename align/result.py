@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
-from align.scoring import CATEGORIES, ScoredBead
+from align.reviewing import Decisions, Review, flag_ids, review
+from align.scoring import CATEGORIES, Flag, ScoredBead
 from align.segmenting import Sentence
 
 
@@ -27,16 +29,60 @@ class Alignment:
     model: str = ""
     created: str = ""
     warnings: list[str] = field(default_factory=list)
+    review: Review = field(default_factory=Review)
+
+    @cached_property
+    def flag_ids(self) -> tuple[tuple[str, ...], ...]:
+        """The id of every flag, bead by bead (see `align.reviewing.flag_id`)."""
+        return flag_ids(self.beads, self.src_sentences, self.tgt_sentences)
+
+    def verdicts(self, index: int) -> tuple[str, ...]:
+        """The reviewer's verdict on each flag of bead `index`: open, accepted, dismissed."""
+        return tuple(self.review.verdict(flag) for flag in self.flag_ids[index])
+
+    def live_flags(self, index: int) -> tuple[Flag, ...]:
+        """The flags of bead `index` that the reviewer has not dismissed."""
+        verdicts = self.verdicts(index)
+        return tuple(
+            f for f, v in zip(self.beads[index].flags, verdicts, strict=True) if v != "dismissed"
+        )
+
+    def status(self, index: int) -> str:
+        """ "ok" for a bead without flags, "dismissed" when the reviewer dismissed all of
+        them, else the category of its first flag that is not dismissed."""
+        bead = self.beads[index]
+        if not bead.flags:
+            return "ok"
+        live = self.live_flags(index)
+        return live[0].category if live else "dismissed"
 
     @property
     def flagged(self) -> list[ScoredBead]:
-        """The beads that carry at least one flag."""
-        return [bead for bead in self.beads if bead.flags]
+        """The beads that carry at least one flag the reviewer has not dismissed."""
+        return [bead for k, bead in enumerate(self.beads) if self.live_flags(k)]
 
     def flag_counts(self) -> dict[str, int]:
-        """Number of flags per category: every known category, then any other that occurs."""
-        counts = Counter(flag.category for bead in self.beads for flag in bead.flags)
+        """Flags per category, dismissed ones left out: every known category, then any
+        other that occurs."""
+        counts = Counter(f.category for k in range(len(self.beads)) for f in self.live_flags(k))
         return {category: counts.get(category, 0) for category in CATEGORIES} | counts
+
+    def verdict_counts(self) -> dict[str, int]:
+        """Flags per verdict: {"open": …, "accepted": …, "dismissed": …}."""
+        counts = Counter(v for k in range(len(self.beads)) for v in self.verdicts(k))
+        return {verdict: counts.get(verdict, 0) for verdict in ("open", "accepted", "dismissed")}
+
+    def with_decisions(self, decisions: Decisions | str | Path) -> Alignment:
+        """This alignment with a reviewer's decisions (a `Decisions` or a decisions file)
+        applied: dismissed flags leave the counts, decisions on flags that no longer
+        exist are kept as stale. Anchors are only recorded here; `align.align_sentences`
+        with `decisions` is what realigns around them."""
+        if not isinstance(decisions, Decisions):
+            decisions = Decisions.load(decisions)
+        applied = review(
+            decisions, self.flag_ids, self.beads, self.src_sentences, self.tgt_sentences
+        )
+        return replace(self, review=applied)
 
     def bead_type_counts(self) -> dict[str, int]:
         """Number of beads per shape, e.g. {"1-1": 20, "2-1": 2, "0-1": 1}."""
