@@ -141,7 +141,7 @@ def test_keys_move_between_flags(open_report: Callable[[Alignment], Report]) -> 
     assert page.locator("tr.bead.current").get_attribute("id") == "bead-32"
     assert report.in_view("#bead-32")
     assert page.evaluate("window.scrollY") > 0
-    assert page.locator("#flag-position").inner_text() == "flag 1 of 4"
+    assert page.locator("#flag-position").inner_text() == "flagged bead 1 of 4"
     page.keyboard.press("n")
     assert page.locator("tr.current").get_attribute("id") == "bead-34"
     page.keyboard.press("k")

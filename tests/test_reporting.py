@@ -183,12 +183,14 @@ def test_json_round_trips_beads_and_sentences(alignment: Alignment) -> None:
         assert got["status"] == bead.status
         assert got["flags"] == [
             {
+                "id": flag_id,
                 "category": f.category,
                 "reason": f.reason,
                 "src_spans": list(f.src_spans),
                 "tgt_spans": list(f.tgt_spans),
+                "review": {"verdict": "open", "severity": "", "comment": "", "updated": ""},
             }
-            for f in bead.flags
+            for f, flag_id in zip(bead.flags, alignment.flag_ids[index], strict=True)
         ]
         if math.isnan(bead.similarity):
             assert got["similarity"] is None
@@ -211,6 +213,8 @@ def test_json_summary_counts_shapes_and_every_category(alignment: Alignment) -> 
         "name_mismatch": 0,
         "register_shift": 1,
     }
+    assert summary["flags_total"] == 5, "two flags on one bead: 5 flags on 4 flagged beads"
+    assert summary["verdicts"] == {"open": 5, "accepted": 0, "dismissed": 0}
 
 
 @pytest.mark.parametrize("fmt", ["json", "tsv"])
@@ -246,9 +250,13 @@ def test_tsv_has_a_header_and_one_row_per_bead(alignment: Alignment) -> None:
         "src_text",
         "tgt_text",
         "reasons",
+        "flag_ids",
+        "decisions",
+        "severities",
+        "comments",
     ]
     assert len(text.splitlines()) == len(rows) == len(alignment.beads) + 1
-    assert all(len(row) == 8 for row in rows)
+    assert all(len(row) == 12 for row in rows)
     for row, bead in zip(rows[1:], alignment.beads, strict=True):
         src = " ".join(one_line(alignment.src_sentences[i].text) for i in bead.src)
         tgt = " ".join(one_line(alignment.tgt_sentences[j].text) for j in bead.tgt)
@@ -256,6 +264,9 @@ def test_tsv_has_a_header_and_one_row_per_bead(alignment: Alignment) -> None:
         assert float(row[3]) == pytest.approx(bead.divergence, abs=1e-3)
         assert row[4] == ("" if math.isnan(bead.similarity) else f"{bead.similarity:.3f}")
         assert all(f.reason in row[7] for f in bead.flags)
+        assert row[8].split("; ") == list(alignment.flag_ids[alignment.beads.index(bead)] or [""])
+        assert row[9] == "; ".join("open" for _ in bead.flags)
+        assert row[10:] == ["", ""]
 
 
 def test_tsv_rows_for_unmatched_and_merged_beads(alignment: Alignment) -> None:
@@ -272,18 +283,55 @@ def test_tsv_rows_for_unmatched_and_merged_beads(alignment: Alignment) -> None:
 # --- Markdown ----------------------------------------------------------------------------------
 
 
-def test_markdown_has_a_summary_and_one_table_row_per_bead(alignment: Alignment) -> None:
+def test_markdown_has_a_summary_then_the_flagged_beads_then_every_bead(
+    alignment: Alignment,
+) -> None:
     text = render(alignment, "md")
     assert text.startswith("# Alignment: mosul.ar.txt ↔ mosul.en.txt\n")
-    assert "- **Flagged beads:** 4 (omission 1, addition 1, number mismatch 1," in text
+    assert (
+        "- **Flagged beads:** 4 of 8, with **5 flags** (omission 1, addition 1, "
+        "number mismatch 1, meaning shift 1, register shift 1)"
+    ) in text
     assert "- **Warning:** the &lt;b>translation&lt;/b> looks short" in text
+    flagged = text[text.index("## Flagged beads") : text.index("<details>")]
+    assert re.findall(r"^### Bead (\d+)", flagged, re.MULTILINE) == ["2", "4", "6", "8"]
+    assert "### Bead 4 (1–1): number mismatch, meaning shift" in flagged
+    assert "- **number mismatch**: 30000 in the original, 40000 in the translation `number_mis" in (
+        flagged
+    )
+    assert "snake" not in text and "number_mismatch**" not in text, "labels, not identifiers"
     table = [line for line in text.splitlines() if line.startswith("|")]
     assert len(table) == 2 + len(alignment.beads)
     columns = {len(re.findall(r"(?<!\\)\|", line)) for line in table}
     assert columns == {6}, "an unescaped | in a cell adds a column"
     assert "<script>" not in text
-    assert r"[4] نص &lt;script>alert(1)&lt;/script> و&lt;/td> \| عمود مع سطر" in text
-    assert "| 2 | — | [2] Translated by Captain Ahab | 1.00 | **addition**: sentence" in text
+    assert (
+        r'<span dir="rtl" lang="ar">[4] نص &lt;script>alert(1)&lt;/script> و&lt;/td> \| عمود '
+        "مع سطر</span>"
+    ) in text
+    assert "| 2 | — | [2] Translated by Captain Ahab | 1.00 | addition |" in text
+    assert "| 4 | " in text and "| 0.90 | number mismatch |" in text
+
+
+def test_markdown_marks_arabic_right_to_left_and_the_words_concerned_in_bold() -> None:
+    flag = Flag("number_mismatch", "30000 vs 40000", ("٣٠ ألف",), ("40,000",))
+    text = render(make_alignment([(["نشر ٣٠ ألف ضابط."], ["40,000 officers."], (flag,))]), "md")
+    assert '<div dir="rtl" lang="ar">\n\n[1] نشر **٣٠ ألف** ضابط.\n\n</div>' in text
+    assert "\n[1] **40,000** officers.\n" in text
+
+
+@pytest.mark.parametrize(
+    ("source", "shown"),
+    [
+        ("*stars* and _under_ and __x__", r"\*stars\* and \_under\_ and \_\_x\_\_"),
+        ("a | b", r"a \| b"),
+        ("<b>bold</b> & <!-- c -->", "&lt;b>bold&lt;/b> &amp; &lt;!-- c -->"),
+        ("`code` [link](http://x) ~~gone~~ \\", r"\`code\` \[link\](http://x) \~\~gone\~\~ \\"),
+    ],
+)
+def test_markdown_shows_the_texts_own_syntax_as_written(source: str, shown: str) -> None:
+    text = render(make_alignment([(["نص"], [source], ())]), "md")
+    assert f"[1] {shown} | 0.10 | ok |" in text
 
 
 # --- TMX ---------------------------------------------------------------------------------------
@@ -399,8 +447,8 @@ def test_html_cells_have_direction_and_language(alignment: Alignment) -> None:
 
 def test_html_shows_each_sentence_with_its_number(alignment: Alignment) -> None:
     rows = parse_rows(render(alignment, "html")).rows
-    assert rows[6][1].startswith("6الجملة الأولى.7الجملة الثانية.")
-    assert rows[7][2] == "7A long8sentence."
+    assert rows[6][1].startswith("Original6الجملة الأولى.7الجملة الثانية.")
+    assert rows[7][2] == "Translation7A long8sentence."
     assert "no counterpart" in rows[1][1]
 
 
@@ -422,8 +470,9 @@ def test_html_header_and_histogram(alignment: Alignment) -> None:
     assert page.count('<div class="warnings">') == 1
     assert "<svg" in page
     svg = page[page.index("<svg") : page.index("</svg>")]
-    heights = [float(h) for h in re.findall(r'<rect [^>]*height="([\d.]+)"', svg)]
+    heights = re.findall(r'<rect class="(?!hit)[^>]*height="([\d.]+)"', svg)
     assert len(heights) == 5  # one bar of ok beads, four flag segments stacked at 0.9-1
+    assert svg.count('<g class="bin"') == 10, "a bar per score range, to filter by"
     assert 'class="ok"' in svg
 
 

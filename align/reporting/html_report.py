@@ -8,27 +8,30 @@ loads nothing from elsewhere. This module only prepares what the template shows.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import cache
 from importlib import resources
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from markupsafe import Markup
 
 from align.reporting.common import direction, fixed, version
+from align.reviewing import DECISIONS_FORMAT, SEVERITIES, Decision
 from align.scoring import CATEGORIES
 
 if TYPE_CHECKING:
     from align.result import Alignment
-    from align.scoring import ScoredBead
     from align.segmenting import Sentence
 
 _PAGE = resources.files("align.reporting") / "page"
+# The page's stylesheets and scripts (files in `page/`), inlined in this order.
+STYLESHEETS = ("report.css",)
+SCRIPTS = ("report.js", "review.js")
 # What would end an inlined <style> or <script> early.
 _CLOSING_TAG = re.compile(r"</(style|script)", re.IGNORECASE)
 
@@ -36,6 +39,7 @@ _CLOSING_TAG = re.compile(r"</(style|script)", re.IGNORECASE)
 def render_html(alignment: Alignment) -> str:
     """The report as one HTML page."""
     a = alignment
+    verdicts = a.verdict_counts()
     return _template().render(
         a=a,
         version=version(),
@@ -43,8 +47,16 @@ def render_html(alignment: Alignment) -> str:
         tgt_dir=direction(a.tgt_lang),
         created_shown=a.created.replace("T", " "),
         flagged=len(a.flagged),
-        hist=_histogram(a.beads),
-        rows=[_row(a, i, bead) for i, bead in enumerate(a.beads)],
+        has_flags=any(bead.flags for bead in a.beads),
+        flag_total=sum(a.flag_counts().values()),
+        verdicts=verdicts,
+        severities=SEVERITIES,
+        hist=_histogram(a),
+        rows=[_row(a, i) for i in range(len(a.beads))],
+        minimap=_minimap(a),
+        review_data=_review_data(a),
+        stylesheets=STYLESHEETS,
+        scripts=SCRIPTS,
     )
 
 
@@ -97,10 +109,13 @@ class SentenceView:
 
 @dataclass(frozen=True)
 class FlagView:
-    """One flag: its category, and its reason split at quotation marks (odd pieces are the
-    quoted passages, isolated for bidi so that Arabic reads right inside English)."""
+    """One flag: its id, category, the reviewer's decision, and its reason split at
+    quotation marks (odd pieces are the quoted passages, isolated for bidi so that Arabic
+    reads right inside English)."""
 
+    id: str
     category: str
+    decision: Decision
     reason_pieces: list[str]
 
 
@@ -111,38 +126,55 @@ class RowView:
     index: int
     classes: str
     status: str
+    categories: str
     divergence: str
     divergence_2: str
     detail: str
     width: float
     shape: str
+    anchored: bool
     src: list[SentenceView]
     tgt: list[SentenceView]
     flags: list[FlagView]
 
 
-def _row(alignment: Alignment, index: int, bead: ScoredBead) -> RowView:
+def _row(alignment: Alignment, index: int) -> RowView:
+    bead = alignment.beads[index]
+    status = alignment.status(index)
     classes = ["bead"]
     if bead.flags:
-        classes += ["flagged", category_class(bead.status)]
+        classes += ["flagged", category_class(_shown_category(alignment, index))]
+    if status == "dismissed":
+        classes.append("dismissed")
     src_marks = [(f.category, span) for f in bead.flags for span in f.src_spans]
     tgt_marks = [(f.category, span) for f in bead.flags for span in f.tgt_spans]
     detail = f"divergence {fixed(bead.divergence)}"
     if math.isfinite(bead.similarity):
         detail += f", similarity {fixed(bead.similarity)}"
     width = min(max(bead.divergence, 0.0), 1.0) * 100 if math.isfinite(bead.divergence) else 0
+    links = alignment.review.anchors
     return RowView(
         index=index,
         classes=" ".join(classes),
-        status=bead.status,
+        status=status,
+        categories=" ".join(dict.fromkeys(f.category for f in bead.flags)),
         divergence=fixed(bead.divergence),
         divergence_2=fixed(bead.divergence, 2),
         detail=detail,
         width=width,
         shape=f"{len(bead.src)}–{len(bead.tgt)}",
+        anchored=any(link.src in bead.src and link.tgt in bead.tgt for link in links),
         src=_sentences(alignment.src_sentences, bead.src, src_marks),
         tgt=_sentences(alignment.tgt_sentences, bead.tgt, tgt_marks),
-        flags=[FlagView(f.category, re.split(r"“([^”]*)”", f.reason)) for f in bead.flags],
+        flags=[
+            FlagView(
+                flag_id,
+                f.category,
+                alignment.review.decisions.get(flag_id) or Decision(flag_id),
+                re.split(r"“([^”]*)”", f.reason),
+            )
+            for f, flag_id in zip(bead.flags, alignment.flag_ids[index], strict=True)
+        ],
     )
 
 
@@ -180,12 +212,20 @@ class Bar:
     css: str
     status: str
     count: int
-    x: float
     y: float
-    width: float
     height: float
+
+
+@dataclass(frozen=True)
+class Column:
+    """The beads whose divergence is in [low, high), stacked by status."""
+
     low: float
     high: float
+    x: float
+    width: float
+    count: int
+    bars: list[Bar]
 
 
 @dataclass(frozen=True)
@@ -199,31 +239,87 @@ class Histogram:
     plot_w: float
     base: float
     tallest: int
-    bars: list[Bar]
+    columns: list[Column]
     ticks: tuple[float, ...] = (0, 0.5, 1)
 
 
-def _histogram(beads: Sequence[ScoredBead], bins: int = 10) -> Histogram:
+def _histogram(alignment: Alignment, bins: int = 10) -> Histogram:
     width, height, left, bottom, top = 300, 104, 26, 18, 8
     plot_w, plot_h = width - left - 6, height - bottom - top
-    columns: list[Counter[str]] = [Counter() for _ in range(bins)]
-    for bead in beads:
+    counts: list[Counter[str]] = [Counter() for _ in range(bins)]
+    for index, bead in enumerate(alignment.beads):
         if math.isfinite(bead.divergence):
-            columns[min(int(max(bead.divergence, 0.0) * bins), bins - 1)][bead.status] += 1
-    tallest = max((sum(c.values()) for c in columns), default=0) or 1
+            column = min(int(max(bead.divergence, 0.0) * bins), bins - 1)
+            counts[column][alignment.status(index)] += 1
+    tallest = max((sum(c.values()) for c in counts), default=0) or 1
     bar_w = plot_w / bins
-    bars = []
-    for i, column in enumerate(columns):
+    columns = []
+    for i, column in enumerate(counts):
         y = top + plot_h
-        # ok at the bottom, then flags in legend order
-        for status in sorted(column, key=lambda s: (s != "ok", _category_order(s))):
+        bars = []
+        # ok at the bottom, then dismissed, then flags in legend order
+        for status in sorted(column, key=_status_order):
             h = column[status] / tallest * plot_h
             y -= h
-            css = "ok" if status == "ok" else category_class(status)
-            x = left + i * bar_w + 1
-            low, high = i / bins, (i + 1) / bins
-            bars.append(Bar(css, status, column[status], x, y, bar_w - 2, h, low, high))
-    return Histogram(width, height, left, top, plot_w, top + plot_h, tallest, bars)
+            css = status if status in ("ok", "dismissed") else category_class(status)
+            bars.append(Bar(css, status, column[status], y, h))
+        x = left + i * bar_w + 1
+        count = sum(column.values())
+        columns.append(Column(i / bins, (i + 1) / bins, x, bar_w - 2, count, bars))
+    return Histogram(width, height, left, top, plot_w, top + plot_h, tallest, columns)
+
+
+def _status_order(status: str) -> tuple[int, int]:
+    return ({"ok": 0, "dismissed": 1}.get(status, 2), _category_order(status))
+
+
+@dataclass(frozen=True)
+class MinimapMark:
+    """A flagged bead on the minimap, `top` percent of the way down the document."""
+
+    index: int
+    category: str
+    css: str
+    top: float
+
+
+def _minimap(alignment: Alignment) -> list[MinimapMark]:
+    total = max(len(alignment.beads), 1)
+    marks = []
+    for index, bead in enumerate(alignment.beads):
+        if bead.flags:
+            category = _shown_category(alignment, index)
+            css = category_class(category)
+            if alignment.status(index) == "dismissed":
+                css += " dismissed"
+            marks.append(MinimapMark(index, category, css, (index + 0.5) / total * 100))
+    return marks
+
+
+def _shown_category(alignment: Alignment, index: int) -> str:
+    """The category whose colour a flagged bead shows: that of its first flag not
+    dismissed, or of its first flag when all are."""
+    status = alignment.status(index)
+    return alignment.beads[index].flags[0].category if status == "dismissed" else status
+
+
+def _review_data(alignment: Alignment) -> dict[str, Any]:
+    """What review.js starts from: the pair's key for the browser's storage, and the
+    decisions and links of the file given to `align report --decisions`, stale ones too."""
+    a = alignment
+    decisions = [*a.review.decisions.values(), *a.review.stale]
+    return {
+        "format": DECISIONS_FORMAT,
+        "key": "align-review/1 " + json.dumps([_base_name(a.src_name), _base_name(a.tgt_name)]),
+        "documents": {"source": a.src_name, "target": a.tgt_name},
+        "decisions": [asdict(d) for d in decisions],
+        "anchors": [asdict(x) for x in (*a.review.anchors, *a.review.stale_anchors)],
+    }
+
+
+def _base_name(name: str) -> str:
+    """A document's name without its folder: the same pair read from elsewhere is the same."""
+    return re.split(r"[\\/]", name)[-1]
 
 
 def _category_order(category: str) -> int:

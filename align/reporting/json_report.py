@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from align.reporting.common import finite, version
+from align.reviewing import Decision
 
 if TYPE_CHECKING:
     from align.result import Alignment
     from align.segmenting import Sentence
 
-SCHEMA_ID = "align-report/1"
+SCHEMA_ID = "align-report/2"
 SCHEMA_PATH = Path(__file__).parent.parent / "schema" / "alignment.schema.json"
 
 
@@ -42,6 +44,8 @@ def report_data(alignment: Alignment) -> dict[str, Any]:
             "bead_types": alignment.bead_type_counts(),
             "flagged_beads": len(alignment.flagged),
             "flags": alignment.flag_counts(),
+            "flags_total": sum(alignment.flag_counts().values()),
+            "verdicts": alignment.verdict_counts(),
         },
         "sentences": {
             "source": _sentence_data(alignment.src_sentences),
@@ -55,19 +59,42 @@ def report_data(alignment: Alignment) -> dict[str, Any]:
                 "similarity": finite(bead.similarity),
                 "cost": finite(bead.cost),
                 "divergence": finite(bead.divergence),
-                "status": bead.status,
+                "status": alignment.status(index),
                 "flags": [
                     {
+                        "id": flag_id,
                         "category": f.category,
                         "reason": f.reason,
                         "src_spans": list(f.src_spans),
                         "tgt_spans": list(f.tgt_spans),
+                        "review": _review(alignment.review.decisions.get(flag_id)),
                     }
-                    for f in bead.flags
+                    for f, flag_id in zip(bead.flags, alignment.flag_ids[index], strict=True)
                 ],
             }
             for index, bead in enumerate(alignment.beads)
         ],
+        "review": {
+            "stale_decisions": [asdict(d) for d in alignment.review.stale],
+            "anchors": [
+                asdict(anchor) | {"kept": kept}
+                for anchor, kept in zip(
+                    alignment.review.anchors, alignment.review.kept, strict=True
+                )
+            ],
+            "stale_anchors": [asdict(anchor) for anchor in alignment.review.stale_anchors],
+        },
+    }
+
+
+def _review(decision: Decision | None) -> dict[str, str]:
+    """A flag's decision as the report shows it ("open" and empty fields when none)."""
+    decision = decision or Decision("")
+    return {
+        "verdict": decision.verdict,
+        "severity": decision.severity,
+        "comment": decision.comment,
+        "updated": decision.updated,
     }
 
 

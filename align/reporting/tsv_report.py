@@ -7,6 +7,7 @@ import io
 from typing import TYPE_CHECKING
 
 from align.reporting.common import fixed, one_line, reasons, side_texts
+from align.reviewing import Decision
 
 if TYPE_CHECKING:
     from align.result import Alignment
@@ -20,26 +21,49 @@ COLUMNS = (
     "src_text",
     "tgt_text",
     "reasons",
+    "flag_ids",
+    "decisions",
+    "severities",
+    "comments",
 )
 
 
 def render_tsv(alignment: Alignment) -> str:
-    """One row per bead. Fields never hold tabs or line breaks; quotes are CSV-quoted."""
+    """One row per bead. Fields never hold tabs or line breaks; quotes are CSV-quoted.
+
+    The flags of a bead are listed in the same order, separated by "; ", in `reasons`,
+    `flag_ids`, `decisions` (open, accepted, dismissed), `severities` and `comments`.
+    """
     out = io.StringIO()
     writer = csv.writer(out, dialect="excel-tab", lineterminator="\n")
     writer.writerow(COLUMNS)
-    for bead in alignment.beads:
+    for index, bead in enumerate(alignment.beads):
         src, tgt = side_texts(alignment, bead)
+        ids = alignment.flag_ids[index]
+        decisions = [alignment.review.decisions.get(flag) or Decision(flag) for flag in ids]
         writer.writerow(
             [
                 ",".join(map(str, bead.src)),
                 ",".join(map(str, bead.tgt)),
-                bead.status,
+                alignment.status(index),
                 fixed(bead.divergence),
                 fixed(bead.similarity),
                 one_line(src),
                 one_line(tgt),
                 one_line(reasons(bead)),
+                "; ".join(ids),
+                "; ".join(d.verdict for d in decisions),
+                "; ".join(d.severity for d in decisions)
+                if any(d.severity for d in decisions)
+                else "",
+                one_line("; ".join(d.comment for d in decisions))
+                if any(d.comment for d in decisions)
+                else "",
             ]
         )
     return out.getvalue()
+
+
+def _listed(values: list[str]) -> str:
+    """Per-flag values joined by "; ", or "" when all are empty."""
+    return "; ".join(values) if any(values) else ""
