@@ -18,6 +18,7 @@ import platformdirs
 
 import align
 from align.aligning import AlignParams
+from align.anchoring import AnchorError
 from align.cache import DEFAULT_MAX_BYTES, CachedEncoder, cache_file, default_cache_dir
 from align.edges import (
     DEFAULT_MAX_INPUT_BYTES,
@@ -35,6 +36,7 @@ from align.edges import (
 from align.encoding import DEFAULT_MODEL, Encoder, ModelError, load_encoder
 from align.evaluating import read_dataset, score
 from align.reporting import FORMATS, format_for_path
+from align.reviewing import Decisions, DecisionsError
 from align.scoring import FlagParams
 from align.segmenting import read_presplit, split_sentences
 
@@ -255,6 +257,16 @@ def main() -> None:
 )
 @tuning_options
 @input_size_option
+@click.option(
+    "--decisions",
+    "decisions_file",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="A decisions file exported from an HTML report (Export decisions): its sentence "
+    "links are kept as fixed beads and the rest is realigned around them; flags keep their "
+    "decision (dismissed ones are shown as such and left out of the counts), and decisions "
+    "whose flag no longer exists are listed as stale.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @cache_options
 def report(
@@ -270,6 +282,7 @@ def report(
     fast: bool,
     sensitivity: float,
     max_input_size: int,
+    decisions_file: str | None,
     quiet: bool,
     cache_dir: Path,
     no_cache: bool,
@@ -277,16 +290,17 @@ def report(
     """Align ORIGINAL with its TRANSLATION and write a report of where they diverge.
 
     Every sentence of both texts appears in the report exactly once, in order, in a bead:
-    1-1, 1-2, 2-1, ... or 1-0 / 0-1 for a sentence with no counterpart. Each bead is
-    flagged ok, omission, addition, number_mismatch or meaning_shift, with a reason.
-    Use '-' for standard input (one of the two) or output. Inputs are UTF-8 text (or
-    UTF-16 with a byte order mark).
+    1-1, 1-2, 2-1, ... or 1-0 / 0-1 for a sentence with no counterpart. A bead is ok or
+    carries flags, each with a reason: omission, addition, number_mismatch,
+    meaning_shift, name_mismatch. Use '-' for standard input (one of the two) or output.
+    Inputs are UTF-8 text (or UTF-16 with a byte order mark).
 
     \b
     Examples:
       align report seeds/mosul.ar.txt seeds/mosul.en.txt -o report.html
       align report --presplit src.txt tgt.txt --format tsv
       cat translation.txt | align report original.txt - -o out.json
+      align report a.ar.txt a.en.txt --decisions a.decisions.json -o report.html
     """
     if original == "-" and translation == "-":
         raise InputError("only one of ORIGINAL and TRANSLATION can be read from '-'")
@@ -294,7 +308,8 @@ def report(
         fmt = fmt or (format_for_path(Path(output)) if output != "-" else "json")
     except ValueError as error:
         raise InputError(str(error)) from None
-    destination = check_output(output, [original, translation])
+    inputs = [original, translation] + ([decisions_file] if decisions_file else [])
+    destination = check_output(output, inputs)
     src_text = read_text(original, "ORIGINAL", max_input_size)
     tgt_text = read_text(translation, "TRANSLATION", max_input_size)
     check_languages(src_text, src_lang, tgt_text, tgt_lang)
@@ -303,23 +318,33 @@ def report(
     for sentences, name in ((src, original), (tgt, translation)):
         if not sentences:
             raise InputError(f"{display_name(name)} holds no sentence")
+    try:
+        decisions = Decisions.load(decisions_file) if decisions_file else None
+    except DecisionsError as error:
+        raise InputError(str(error)) from None
     encoder = _load(model)
     if not quiet and sys.stderr.isatty() and len(src) + len(tgt) > PROGRESS_FROM:
         encoder = ProgressEncoder(encoder)
     encoder = cached_encoder(encoder, cache_dir, no_cache)
-    result = align.align_sentences(
-        src,
-        tgt,
-        src_lang,
-        tgt_lang,
-        encoder,
-        align_params(max_beads, fast),
-        FlagParams(sensitivity=sensitivity),
-    )
+    try:
+        result = align.align_sentences(
+            src,
+            tgt,
+            src_lang,
+            tgt_lang,
+            encoder,
+            align_params(max_beads, fast),
+            FlagParams(sensitivity=sensitivity),
+            decisions,
+        )
+    except AnchorError as error:
+        raise InputError(str(error)) from None
     result = _named(result, original, translation)
     destination.write(result.render(fmt))
     if not quiet:
         click.echo(_summary(result, destination), err=True)
+        for line in _review_lines(result):
+            click.echo(f"align: {line}", err=True)
     if result.warnings:
         for warning in result.warnings:
             click.echo(f"align: warning: {warning}", err=True)
@@ -558,12 +583,43 @@ def _named(result: align.Alignment, original: str, translation: str) -> align.Al
 
 
 def _summary(result: align.Alignment, output: Output) -> str:
-    counts = ", ".join(f"{n} {c.replace('_', ' ')}" for c, n in result.flag_counts().items() if n)
+    counts = result.flag_counts()
+    flags = sum(counts.values())
+    listed = ", ".join(f"{n} {c.replace('_', ' ')}" for c, n in counts.items() if n)
     return (
         f"align: {len(result.src_sentences)} original and {len(result.tgt_sentences)} "
         f"translation sentences in {len(result.beads)} beads; "
-        f"{len(result.flagged)} flagged ({counts or 'none'}); report written to {output.name}"
+        f"{_count(len(result.flagged), 'flagged bead')} with {_count(flags, 'flag')}"
+        f"{f' ({listed})' if listed else ''}; report written to {output.name}"
     )
+
+
+def _review_lines(result: align.Alignment) -> list[str]:
+    """What --decisions did: decisions kept, links, and each stale decision or link."""
+    review = result.review
+    if not (review.decisions or review.stale or review.anchors or review.stale_anchors):
+        return []
+    verdicts = result.verdict_counts()
+    lines = [
+        f"decisions: {verdicts['accepted']} accepted, {verdicts['dismissed']} dismissed "
+        f"(left out of the counts), {verdicts['open']} open; "
+        f"{_count(len(review.anchors), 'link')} kept as fixed beads; "
+        f"{_count(len(review.stale) + len(review.stale_anchors), 'stale decision')}"
+    ]
+    lines += [
+        f"stale decision ({d.verdict}) on a flag no longer found: {d.category} {d.flag}: {d.reason}"
+        for d in review.stale
+    ]
+    lines += [
+        f"stale link: original “{a.src_text}” ↔ translation “{a.tgt_text}”: a sentence "
+        "is no longer in the documents"
+        for a in review.stale_anchors
+    ]
+    return lines
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _is_default(parameter: str) -> bool:

@@ -131,3 +131,53 @@ def test_fast_embeds_fewer_texts_and_still_reports_every_sentence(tmp_path):
         with sqlite3.connect(tmp_path / name / "vectors.sqlite") as db:
             stored[name] = db.execute("SELECT count(*) FROM vectors").fetchone()[0]
     assert stored["fast"] < stored["default"]
+
+
+def test_help_lists_every_flag_category_and_the_decisions_option():
+    from align.scoring import CATEGORIES
+
+    text = " ".join(run("report", "--help").stdout.decode().split())
+    assert all(category in text for category in CATEGORIES)
+    assert "--decisions FILE" in text
+
+
+def test_a_bad_decisions_file_is_a_one_line_error(tmp_path):
+    one_line_error(run("report", AR, EN, "--decisions", str(tmp_path / "no.json")), "not found")
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "align-decisions/1", "decisions": [{"flag": "x", "verdict": "?"}]}')
+    one_line_error(run("report", AR, EN, "--decisions", str(bad)), "bad.json", "verdict")
+
+
+def test_decisions_on_a_rerun_keep_dismissals_and_list_stale_ones(tmp_path, seed_alignment):
+    """The review loop as a user runs it: decisions exported from the page, applied by a
+    new run; the summary line counts flagged beads and flags apart."""
+    ids = [flag for row in seed_alignment.flag_ids for flag in row]
+    decisions = tmp_path / "mosul.decisions.json"
+    decisions.write_text(
+        json.dumps(
+            {
+                "format": "align-decisions/1",
+                "decisions": [
+                    {"flag": ids[0], "verdict": "dismissed", "comment": "a false alarm"},
+                    {"flag": "omission-0000000000", "verdict": "accepted", "category": "omission"},
+                ],
+                "anchors": [],
+            }
+        )
+    )
+    out = tmp_path / "r.json"
+    result = run("report", AR, EN, "-o", str(out), "--decisions", str(decisions))
+    err = result.stderr.decode()
+    assert result.returncode == 0, err
+    data = json.loads(out.read_text())
+    flags = [f for bead in data["beads"] for f in bead["flags"]]
+    assert [f["id"] for f in flags] == ids, "the same ids as the library's run"
+    assert flags[0]["review"]["verdict"] == "dismissed"
+    summary = data["summary"]
+    assert summary["flags_total"] == len(ids) - 1
+    assert summary["verdicts"]["dismissed"] == 1
+    assert [d["flag"] for d in data["review"]["stale_decisions"]] == ["omission-0000000000"]
+    flagged, total = summary["flagged_beads"], summary["flags_total"]
+    assert f"; {flagged} flagged beads with {total} flags (" in err
+    assert "decisions: 0 accepted, 1 dismissed (left out of the counts)" in err
+    assert "stale decision (accepted) on a flag no longer found: omission" in err

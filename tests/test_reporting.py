@@ -162,6 +162,18 @@ def test_schema_rejects_what_the_report_must_not_contain(alignment: Alignment) -
     assert len(list(validator.iter_errors(data))) == 3
 
 
+def test_schema_names_every_flag_category() -> None:
+    from align.scoring import CATEGORIES
+
+    schema = json.loads(SCHEMA_PATH.read_text("utf-8"))
+    described = (
+        schema["$defs"]["flag"]["properties"]["category"]["description"],
+        schema["properties"]["summary"]["properties"]["flags"]["description"],
+    )
+    for text in described:
+        assert all(category in text for category in CATEGORIES), text
+
+
 def test_json_round_trips_beads_and_sentences(alignment: Alignment) -> None:
     data = load_json(render(alignment, "json"))
     assert data["documents"] == {
