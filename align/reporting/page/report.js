@@ -8,7 +8,6 @@
   const $$ = (selector, root = document) => [...root.querySelectorAll(selector)];
   const rows = $$("tr.bead");
   const total = rows.length;
-  const flagCount = () => rows.filter((row) => row.classList.contains("flagged")).length;
   const position = $("#flag-position");
   const shown = $("#shown");
   const view = $("#minimap-view");
@@ -228,6 +227,7 @@
   // --- shortcuts (WCAG 2.1.4: they can be switched off, and are remembered) ---------------
   const SHORTCUTS_KEY = "align-report/shortcuts";
   const toggle = $("#shortcuts");
+  // The browser's storage, or null where it is refused (some file:// settings).
   const storage = (() => {
     try {
       return window.localStorage;
@@ -257,7 +257,7 @@
     action(event);
   });
 
-  window.alignReport = { rows, shortcuts, refresh, current: () => current, select, flagCount };
+  window.alignReport = { rows, shortcuts, storage, refresh, current: () => current, select };
   refresh();
   fromHash();
 })();

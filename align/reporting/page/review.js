@@ -9,13 +9,7 @@
   const report = window.alignReport;
   const data = JSON.parse($("#review-data").textContent);
   const flags = new Map($$(".flag[data-flag-id]").map((flag) => [flag.dataset.flagId, flag]));
-  const storage = (() => {
-    try {
-      return window.localStorage;
-    } catch {
-      return null;
-    }
-  })();
+  const storage = report.storage;
   const message = (text) => {
     $("#review-message").textContent = text;
   };
