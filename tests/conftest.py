@@ -89,3 +89,51 @@ def seed_alignment(use_encoder, seed_texts):
     import align
 
     return align.compare(*seed_texts, model=use_encoder)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium through Playwright, one per test module (see tests/browser.py)."""
+    from tests.browser import MISSING, launch, sync_playwright
+
+    if MISSING:
+        pytest.skip(MISSING)
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def open_report(browser, tmp_path):
+    """Write an alignment's HTML report to a file and open it in a new page (1200 x 700
+    unless `width`/`height` say otherwise); the page must raise no script error."""
+    from tests.browser import open_page
+
+    reports = []
+
+    def open_(alignment, **options):
+        path = tmp_path / f"report{len(reports)}.html"
+        alignment.write(path)
+        reports.append(open_page(browser, path, **options))
+        return reports[-1]
+
+    yield open_
+    errors = [error for report in reports for error in report.errors]
+    for report in reports:
+        report.page.close()
+    assert errors == [], "the page's script failed"
+
+
+@pytest.fixture(scope="session")
+def sura_2_start(use_encoder):
+    """The first 20 verses of sura 2 and their 31 sentences in Pickthall, aligned: verse 5
+    is translated by two sentences, and the aligner puts the second ("These are the
+    successful.") with verse 6, as it does in the whole sura."""
+    import align
+    from align.segmenting import read_presplit
+
+    folder = ROOT / "corpora" / "quran-pickthall"
+    src = read_presplit((folder / "002.src").read_text("utf-8"))[:20]
+    tgt = read_presplit((folder / "002.tgt").read_text("utf-8"))[:31]
+    return src, tgt, align.align_sentences(src, tgt, model=use_encoder)

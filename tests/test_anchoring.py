@@ -9,10 +9,6 @@ import align
 from align.aligning import Bead, make_problem
 from align.anchoring import AnchorError, Span, barriers, fixed_spans, keep_fixed
 from align.reviewing import Anchor, Decisions
-from align.segmenting import read_presplit
-from tests.conftest import ROOT
-
-SURA_2 = ROOT / "corpora" / "quran-pickthall" / "002"
 
 
 def test_links_that_share_overlap_or_cross_make_one_fixed_bead() -> None:
@@ -64,17 +60,13 @@ def test_links_are_kept_whatever_the_vectors_say(hashing_encoder) -> None:
     assert result.review.kept == (True, True)
 
 
-def test_an_anchor_moves_the_bead_and_leaves_the_rest_as_it_was(use_encoder) -> None:
+def test_an_anchor_moves_the_bead_and_leaves_the_rest_as_it_was(use_encoder, sura_2_start) -> None:
     """Sura 2, verse 5: Pickthall translates it with two sentences ("These depend on guidance
     from their Lord." "These are the successful."). A reviewer links the verse with both."""
-    # the first 20 verses and their 31 English sentences: enough for the aligner to put
-    # "These are the successful." with verse 6, as it does in the whole sura
-    src = read_presplit(SURA_2.with_suffix(".src").read_text("utf-8"))[:20]
-    tgt = read_presplit(SURA_2.with_suffix(".tgt").read_text("utf-8"))[:31]
+    src, tgt, plain = sura_2_start
     verse = 4  # from 0
     first, second = 6, 7
     assert tgt[second].text == "These are the successful."
-    plain = align.align_sentences(src, tgt, model=use_encoder)
     before = {(b.src, b.tgt) for b in plain.beads}
     wanted = ((verse,), (first, second))
     links = (

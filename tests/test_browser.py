@@ -1,111 +1,24 @@
-"""The HTML report as a reader sees it, in headless Chromium driven by Playwright.
-
-Needs the Python package `playwright` and Debian's Chromium at /usr/bin/chromium (Playwright's
-own browser download is not used); the tests are skipped without them.
-"""
+"""The HTML report as a reader sees it, in headless Chromium driven by Playwright (see
+tests/browser.py): rows, directions, escaping, navigation between flags."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from collections.abc import Callable
 
 import pytest
 
 from align.result import Alignment
 from align.scoring import Flag
+from tests.browser import Report
+from tests.conftest import SEEDS
 from tests.test_reporting import SAMPLE, make_alignment
 
-try:
-    from playwright.sync_api import Browser, Page, sync_playwright
-except ImportError:
-    sync_playwright = None
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
-
-MISSING = (
-    "needs `pip install playwright`"
-    if sync_playwright is None
-    else f"needs Chromium at {CHROMIUM} (apt-get install chromium)"
-    if not CHROMIUM.exists()
-    else ""
-)
-if MISSING and os.environ.get("CI"):
-    # .ci/run installs both: in CI a missing browser is a failure, not a skip.
-    raise RuntimeError(f"browser tests cannot run: {MISSING}")
-pytestmark = pytest.mark.skipif(bool(MISSING), reason=MISSING)
-
-
-def launch(playwright: Any) -> Browser:
-    """Debian's Chromium, headless and quiet (no first-run, sync or update traffic)."""
-    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-
-
-@dataclass
-class Report:
-    """An open report, with the dialogs it raised and the URLs it asked for."""
-
-    page: Page
-    dialogs: list[str] = field(default_factory=list)
-    requests: list[str] = field(default_factory=list)
-
-    def visible_rows(self) -> list[int]:
-        """The bead indices of the rows a reader can see."""
-        rows = self.page.locator("tr.bead:visible")
-        return [int(rows.nth(i).get_attribute("data-index") or -1) for i in range(rows.count())]
-
-    def in_view(self, selector: str) -> bool:
-        box = self.page.locator(selector).bounding_box()
-        height = self.page.viewport_size["height"] if self.page.viewport_size else 0
-        return box is not None and 0 <= box["y"] <= height - box["height"]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def open_report(browser: Browser, tmp_path: Path) -> Iterator[Callable[[Alignment], Report]]:
-    """Write an alignment's HTML report to a file and open it in a 1200 x 700 window."""
-    pages: list[Page] = []
-
-    def open_(alignment: Alignment) -> Report:
-        path = tmp_path / f"report{len(pages)}.html"
-        alignment.write(path)
-        page = browser.new_page(viewport={"width": 1200, "height": 700})
-        pages.append(page)
-        report = Report(page)
-        page.on("dialog", lambda dialog: (report.dialogs.append(dialog.message), dialog.dismiss()))
-        page.on("request", lambda request: report.requests.append(request.url))
-        page.goto(path.as_uri())
-        return report
-
-    yield open_
-    for page in pages:
-        page.close()
-
-
-def padded(n: int) -> Alignment:
-    """The sample after `n` good beads, so that its first flag is below the fold."""
-    good = [([f"جملة رقم {i}."], [f"Sentence number {i}."], ()) for i in range(n)]
-    return make_alignment(good + SAMPLE)
+def padded(n: int, after: int = 0) -> Alignment:
+    """The sample after `n` good beads (and before `after` more), so that its first flag
+    is below the fold."""
+    good = [([f"جملة رقم {i}."], [f"Sentence number {i}."], ()) for i in range(n + after)]
+    return make_alignment(good[:n] + SAMPLE + good[n:])
 
 
 def test_original_cells_read_right_to_left(open_report: Callable[[Alignment], Report]) -> None:
@@ -198,3 +111,125 @@ def test_seed_report(open_report: Callable[[Alignment], Report]) -> None:
     first = next(i for i, bead in enumerate(alignment.beads) if bead.flags)
     page.keyboard.press("j")
     assert report.in_view(f"#bead-{first + 1}.current")
+
+
+def test_next_and_previous_go_on_from_where_the_reader_is(
+    open_report: Callable[[Alignment], Report],
+) -> None:
+    report = open_report(padded(30, after=30))  # flags on beads 32, 34, 36 and 38
+    page = report.page
+    page.click("#bead-35 td.side.tgt")
+    assert report.current() == "bead-35"
+    page.keyboard.press("j")
+    assert report.current() == "bead-36"
+    page.click("#bead-33 td.side.src")
+    page.keyboard.press("k")
+    assert report.current() == "bead-32"
+    # nothing chosen: from the first row on screen
+    page.reload()
+    for _ in range(2):  # the column header sticks once scrolled: measure it then
+        page.evaluate(  # bead 35 just below the sticky header
+            "scrollBy(0, document.getElementById('bead-35').getBoundingClientRect().top"
+            " - document.querySelector('table.beads thead').getBoundingClientRect().bottom)"
+        )
+    page.keyboard.press("j")
+    assert report.current() == "bead-36"
+
+
+def test_a_bead_link_highlights_its_row(open_report: Callable[[Alignment], Report]) -> None:
+    report = open_report(padded(30))
+    page = report.page
+    page.goto(page.url + "#bead-33")
+    assert report.current() == "bead-33"
+    assert report.in_view("#bead-33")
+    page.click("#bead-5 td.num a")
+    assert report.current() == "bead-5"
+    assert page.url.endswith("#bead-5")
+    page.click("#bead-33 td.num a")
+    page.click("#bead-5 td.num a")  # the same link twice still highlights
+    assert report.current() == "bead-5"
+
+
+def test_filters_by_category_score_decision_and_text(
+    open_report: Callable[[Alignment], Report],
+) -> None:
+    alignment = make_alignment()
+    report = open_report(alignment)
+    page = report.page
+    everything = list(range(len(alignment.beads)))
+    page.click('.legend-item[data-category="number_mismatch"]')
+    assert report.visible_rows() == [3]
+    assert page.inner_text("#shown") == "showing 1 of 8 beads"
+    page.click('.legend-item[data-category="addition"]')
+    assert report.visible_rows() == [1, 3]
+    assert page.get_attribute('.legend-item[data-category="addition"]', "aria-pressed") == "true"
+    page.click('.legend-item[data-category="addition"]')
+    page.click('.legend-item[data-category="number_mismatch"]')
+    assert report.visible_rows() == everything
+    page.click('.histogram .bin[data-low="0.9"]')  # divergence 0.9 to 1
+    assert report.visible_rows() == [1, 3, 5, 7]
+    page.click('.histogram .bin[data-low="0.1"]')  # another range replaces it
+    assert report.visible_rows() == [0, 2, 4, 6]
+    page.get_by_role("button", name="Clear filters").click()
+    assert report.visible_rows() == everything
+    assert page.is_hidden("#clear-filters")
+    search = page.get_by_label("Search both texts")
+    search.fill("CAPTAIN ahab")
+    assert report.visible_rows() == [1]
+    search.fill("الجُمـلة الثانية")  # diacritics and tatweel do not matter
+    assert report.visible_rows() == [6]
+    search.fill("no such words")
+    assert report.visible_rows() == []
+    assert page.inner_text("#flag-position") == "0 flagged beads shown"
+    search.fill("")
+    assert report.visible_rows() == everything
+
+
+def test_the_minimap_shows_where_the_flags_are(open_report: Callable[[Alignment], Report]) -> None:
+    report = open_report(padded(60))  # 68 beads, flags on 62, 64, 66 and 68
+    page = report.page
+    marks = page.locator("#minimap a")
+    assert marks.count() == 4
+    tops = [marks.nth(i).bounding_box()["y"] for i in range(4)]
+    height = page.viewport_size["height"]
+    assert tops == sorted(tops) and tops[0] > 0.85 * height, "near the end of the document"
+    view = page.locator("#minimap-view").bounding_box()
+    assert view["y"] < 5, "the frame shows the top of the document on screen"
+    marks.nth(2).click()
+    assert report.current() == "bead-66"
+    assert report.in_view("#bead-66")
+    assert page.locator("#minimap-view").bounding_box()["y"] > 0.5 * height
+    page.click('.legend-item[data-category="omission"]')
+    dim = [marks.nth(i).get_attribute("class") or "" for i in range(4)]
+    assert ["dim" in c for c in dim] == [True, True, False, True]
+
+
+def test_shortcuts_can_be_switched_off_and_stay_off(
+    open_report: Callable[[Alignment], Report],
+) -> None:
+    report = open_report(padded(30))
+    page = report.page
+    page.get_by_label("Search both texts").fill("j")  # typing is never a shortcut
+    assert page.locator("tr.current").count() == 0
+    page.get_by_label("Search both texts").fill("")
+    page.get_by_label("Shortcuts").uncheck()
+    assert page.is_hidden(".hint")
+    page.keyboard.press("j")
+    assert page.locator("tr.current").count() == 0
+    page.reload()
+    assert not page.get_by_label("Shortcuts").is_checked()
+    page.keyboard.press("j")
+    assert page.locator("tr.current").count() == 0
+    page.get_by_label("Shortcuts").check()
+    page.keyboard.press("j")
+    assert report.current() == "bead-32"
+
+
+def test_a_skip_link_leads_past_the_header(open_report: Callable[[Alignment], Report]) -> None:
+    page = open_report(make_alignment()).page
+    page.keyboard.press("Tab")
+    link = page.locator(":focus")
+    assert link.inner_text() == "Skip to the alignment"
+    assert link.is_visible() and link.bounding_box()["y"] >= 0
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "beads"

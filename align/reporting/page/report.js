@@ -102,9 +102,14 @@
     }
     showPosition();
   };
+  // Where the sticky controls and column header end: rows above that are out of sight.
+  const stuck = [$("#controls"), $("table.beads thead")];
+  const headerBottom = () => Math.max(0, ...stuck
+    .filter((element) => getComputedStyle(element).position === "sticky")
+    .map((element) => element.getBoundingClientRect().bottom));
   // The first row whose bottom is below the sticky header: where reading goes on.
   const topRow = () => {
-    const header = parseFloat(getComputedStyle(document.documentElement).getPropertyValue("--sticky-top")) || 0;
+    const header = headerBottom();
     return rows.find((row) => !row.hidden && row.getBoundingClientRect().bottom > header + 4);
   };
   const go = (step) => {
@@ -141,7 +146,7 @@
   // The minimap's frame: the part of the document on screen.
   const updateView = () => {
     if (!view || !total) return;
-    const header = parseFloat(getComputedStyle(document.documentElement).getPropertyValue("--sticky-top")) || 0;
+    const header = headerBottom();
     const onScreen = rows.filter((row) => {
       if (row.hidden) return false;
       const box = row.getBoundingClientRect();
@@ -244,13 +249,16 @@
     setShortcuts(toggle.checked);
     storage?.setItem(SHORTCUTS_KEY, toggle.checked ? "on" : "off");
   });
+  // Keys typed into a field are text, not shortcuts (a focused checkbox or button is fine).
+  const typing = (target) =>
+    target.closest("textarea, select, [contenteditable]") !== null ||
+    (target.matches("input") && !["checkbox", "radio", "button", "file"].includes(target.type));
   for (const key of ["j", "n"]) shortcuts.set(key, () => go(1));
   for (const key of ["k", "p"]) shortcuts.set(key, () => go(-1));
   shortcuts.set("/", () => $("#search").focus());
   document.addEventListener("keydown", (event) => {
     if (!toggle.checked || event.ctrlKey || event.metaKey || event.altKey) return;
-    const target = event.target;
-    if (target.closest("input, textarea, select, [contenteditable]")) return;
+    if (typing(event.target)) return;
     const action = shortcuts.get(event.key);
     if (!action) return;
     event.preventDefault();
