@@ -4,6 +4,7 @@ them for `align report --decisions`, importing them, and linking sentences to re
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -68,6 +69,10 @@ def test_deciding_flags_updates_the_counts_and_survives_a_reload(open_report) ->
     assert (after["flagged"], after["flags"], after["addition"]) == ("3", "4", "0")
     assert (after["open"], after["accepted"], after["dismissed"]) == ("3", "1", "1")
     assert "dismissed" in (page.get_attribute("#bead-2", "class") or "")
+    assert re.search(r"(of 3|^3 flagged beads)$", page.inner_text("#flag-position"))
+    page.click("#bead-1 td.side.tgt")
+    page.get_by_role("button", name="Next flag").click()
+    assert report.current() == "bead-4", "next skips the dismissed bead 2"
     page.reload()
     assert verdicts(report) == ["dismissed", "accepted", "open", "open", "open"]
     assert counts(report) == after

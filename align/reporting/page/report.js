@@ -84,7 +84,10 @@
   };
 
   // --- where the reader is -------------------------------------------------------------
-  const visibleFlagged = () => rows.filter((row) => row.classList.contains("flagged") && !row.hidden);
+  // The rows next/previous go through: shown, with a flag not dismissed (or, when the
+  // decision filter asks for dismissed ones, with a dismissed flag).
+  const visibleFlagged = () => rows.filter((row) => row.classList.contains("flagged") &&
+    !row.hidden && (filters.decision === "dismissed" || !row.classList.contains("dismissed")));
   const showPosition = () => {
     const list = visibleFlagged();
     const at = current ? list.indexOf(current) : -1;
