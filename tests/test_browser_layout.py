@@ -102,6 +102,7 @@ def test_every_text_meets_wcag_aa_contrast(open_report: Callable[..., Report], s
     every_state(report)
     page = report.page
     page.click('.idx[data-side="src"][data-index="3"]')  # a sentence chosen for a link
+    page.hover(".idx.picked")  # hovered too
     texts = page.evaluate(TEXT_COLOURS)
     assert len(texts) > 200
     failing = []
