@@ -459,8 +459,8 @@ def test_html_cells_have_direction_and_language(alignment: Alignment) -> None:
 
 def test_html_shows_each_sentence_with_its_number(alignment: Alignment) -> None:
     rows = parse_rows(render(alignment, "html")).rows
-    assert rows[6][1].startswith("Original6الجملة الأولى.7الجملة الثانية.")
-    assert rows[7][2] == "Translation7A long8sentence."
+    assert rows[6][1].startswith("6الجملة الأولى.7الجملة الثانية.")
+    assert rows[7][2] == "7A long8sentence."
     assert "no counterpart" in rows[1][1]
 
 

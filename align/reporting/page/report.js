@@ -15,6 +15,7 @@
   const filters = { only: false, categories: new Set(), range: null, decision: "", query: "" };
   const shortcuts = new Map(); // key -> function(event), filled here and by review.js
   let current = null;
+  let shownRows = rows; // the rows the filters leave, in document order
 
   // Text search ignores case, Arabic diacritics and tatweel, and alef forms.
   const fold = (text) =>
@@ -31,7 +32,7 @@
     const flagged = row.classList.contains("flagged");
     if (filters.only && !flagged) return false;
     if (filters.categories.size) {
-      const categories = row.dataset.categories.split(" ");
+      const categories = (row.dataset.categories || "").split(" ");
       if (!categories.some((c) => filters.categories.has(c))) return false;
     }
     if (filters.range) {
@@ -51,11 +52,9 @@
     filters.decision !== "" || filters.query !== "";
 
   const refresh = () => {
-    let visible = 0;
-    for (const row of rows) {
-      row.hidden = !matches(row);
-      if (!row.hidden) visible += 1;
-    }
+    for (const row of rows) row.hidden = !matches(row);
+    shownRows = rows.filter((row) => !row.hidden);
+    const visible = shownRows.length;
     document.body.classList.toggle("filtered", filtering());
     shown.textContent = filtering() ? `showing ${visible} of ${total} beads` : "";
     $("#clear-filters").hidden = !filtering();
@@ -113,7 +112,7 @@
   // The first row whose bottom is below the sticky header: where reading goes on.
   const topRow = () => {
     const header = headerBottom();
-    return rows.find((row) => !row.hidden && row.getBoundingClientRect().bottom > header + 4);
+    return shownRows[firstRow((box) => box.bottom > header + 4)];
   };
   const go = (step) => {
     const list = visibleFlagged();
@@ -146,21 +145,38 @@
     if (found) showBead(found[1]);
   };
 
-  // The minimap's frame: the part of the document on screen.
+  // The minimap's frame: the part of the document on screen. Rows are in document order,
+  // so the first and last on screen are found by bisection (long documents scroll smoothly).
+  const firstRow = (test) => {
+    let low = 0;
+    let high = shownRows.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (test(shownRows[middle].getBoundingClientRect())) high = middle;
+      else low = middle + 1;
+    }
+    return low;
+  };
   const updateView = () => {
     if (!view || !total) return;
     const header = headerBottom();
-    const onScreen = rows.filter((row) => {
-      if (row.hidden) return false;
-      const box = row.getBoundingClientRect();
-      return box.bottom > header && box.top < innerHeight;
+    const first = firstRow((box) => box.bottom > header);
+    const end = firstRow((box) => box.top >= innerHeight);
+    view.hidden = end <= first;
+    if (view.hidden) return;
+    const top = +shownRows[first].dataset.index;
+    const bottom = +shownRows[end - 1].dataset.index;
+    view.style.top = `${(top / total) * 100}%`;
+    view.style.height = `max(6px, ${((bottom - top + 1) / total) * 100}%)`;
+  };
+  let viewPending = false;
+  const onScroll = () => {
+    if (viewPending) return;
+    viewPending = true;
+    requestAnimationFrame(() => {
+      viewPending = false;
+      updateView();
     });
-    view.hidden = onScreen.length === 0;
-    if (!onScreen.length) return;
-    const first = +onScreen[0].dataset.index;
-    const last = +onScreen[onScreen.length - 1].dataset.index;
-    view.style.top = `${(first / total) * 100}%`;
-    view.style.height = `max(6px, ${((last - first + 1) / total) * 100}%)`;
   };
 
   // --- events ----------------------------------------------------------------------------
@@ -219,7 +235,7 @@
     fromHash();
   });
   addEventListener("hashchange", fromHash);
-  addEventListener("scroll", updateView, { passive: true });
+  addEventListener("scroll", onScroll, { passive: true });
   addEventListener("resize", updateView);
 
   // The table header sticks under the controls: tell the stylesheet how tall they are.
