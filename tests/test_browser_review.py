@@ -12,6 +12,7 @@ import jsonschema
 
 import align
 from align.reporting import SCHEMA_PATH
+from align.reviewing import Anchor, Decisions
 from tests.browser import Report, open_page
 from tests.conftest import SEEDS, run_align
 from tests.test_reporting import make_alignment
@@ -190,7 +191,7 @@ def test_a_link_made_in_the_page_realigns_the_rerun(
     fresh = open_page(browser, rerun)
     try:
         row = fresh.page.locator(f"#bead-{index + 1}")
-        assert row.locator(".anchored").inner_text() == "linked"
+        assert row.locator(".anchored").text_content() == "linked"
         assert row.locator(".idx.linked").count() == 3
         items = fresh.page.locator("#links li")
         assert [items.nth(i).inner_text().split(" (")[1] for i in range(2)] == [
@@ -200,3 +201,19 @@ def test_a_link_made_in_the_page_realigns_the_rerun(
         assert fresh.errors == []
     finally:
         fresh.page.close()
+
+
+def test_a_link_whose_sentences_are_gone_is_shown_as_such(open_report) -> None:
+    gone = Anchor(1, 1, "جملة لم تعد هنا", "A sentence no longer here")
+    # made when "الجملة الأولى." was sentence 7: found at its new place, sentence 6
+    kept = Anchor(6, 5, "الجملة الأولى.", "The first and the second sentence.")
+    alignment = make_alignment().with_decisions(Decisions(anchors=(gone, kept)))
+    assert alignment.review.stale_anchors == (gone,)
+    page = open_report(alignment).page
+    items = page.locator("#links li")
+    assert items.count() == 2
+    texts = sorted(items.nth(i).inner_text() for i in range(2))
+    assert texts[0].startswith("original 2 ↔ translation 2 (sentences not found in this report)")
+    assert texts[1].startswith("original 6 ↔ translation 6 (in one bead)")
+    assert page.locator(".idx.linked").count() == 2
+    assert page.locator("#bead-7 .anchored").text_content() == "linked"

@@ -158,16 +158,23 @@
     const button = $(`.idx[data-side="${side}"][data-index="${index}"]`);
     return button ? $(".text", button.parentElement).textContent : "";
   };
-  const beadOf = (side, index) => $(`.idx[data-side="${side}"][data-index="${index}"]`)?.closest("tr.bead");
+  // A link's sentence number in this report, if it holds the sentence the link was made on
+  // (a link from a decisions file whose sentence is gone keeps its old number and text).
+  const linked = (side, index, text) => {
+    const button = $(`.idx[data-side="${side}"][data-index="${index}"]`);
+    return button && (!text || sentenceText(side, index) === text) ? button : null;
+  };
   const showLinks = () => {
     for (const button of $$(".idx.linked")) button.classList.remove("linked");
     $("#links-panel").hidden = state.anchors.length === 0;
     $("#links").replaceChildren(...state.anchors.map((anchor) => {
-      const src = $(`.idx[data-side="src"][data-index="${anchor.src}"]`);
-      const tgt = $(`.idx[data-side="tgt"][data-index="${anchor.tgt}"]`);
-      src?.classList.add("linked");
-      tgt?.classList.add("linked");
-      const kept = src && tgt && beadOf("src", anchor.src) === beadOf("tgt", anchor.tgt);
+      const src = linked("src", anchor.src, anchor.src_text);
+      const tgt = linked("tgt", anchor.tgt, anchor.tgt_text);
+      if (src && tgt) {
+        src.classList.add("linked");
+        tgt.classList.add("linked");
+      }
+      const kept = src && tgt && src.closest("tr.bead") === tgt.closest("tr.bead");
       const remove = document.createElement("button");
       remove.type = "button";
       remove.textContent = "Remove";
