@@ -253,3 +253,22 @@ def test_anchors_follow_their_sentences_and_go_stale_without_them() -> None:
     assert [(a.src, a.tgt) for a in found] == [(1, 1), (3, 2)]
     assert found[1].src_text == "د." and found[1].tgt_text == "C."
     assert stale == (anchors[2], anchors[4])
+
+
+def test_links_are_reported_kept_or_stale_in_json_and_markdown() -> None:
+    links = (
+        Anchor(5, 5, "الجملة الأولى.", "The first and the second sentence."),  # in one bead
+        Anchor(0, 2, "بعد تحرير الموصل… إلى أين يتجه داعش؟", "By Elijah J. Magnier"),  # not
+        Anchor(3, 3, "جملة حذفت", "A deleted sentence"),  # gone
+    )
+    alignment = make_alignment().with_decisions(Decisions(anchors=links))
+    data = json.loads(render(alignment, "json"))
+    jsonschema.Draft202012Validator(json.loads(SCHEMA_PATH.read_text("utf-8"))).validate(data)
+    assert [(a["src"], a["tgt"], a["kept"]) for a in data["review"]["anchors"]] == [
+        (5, 5, True),
+        (0, 2, False),
+    ]
+    assert [a["src_text"] for a in data["review"]["stale_anchors"]] == ["جملة حذفت"]
+    md = render(alignment, "md")
+    assert "- **Links made by the reviewer:** 2 (1 kept in one bead)" in md
+    assert "- link of original “جملة حذفت” with translation “A deleted sentence”" in md
