@@ -1,9 +1,12 @@
 """The HTML report: one self-contained page, original and translation side by side.
 
 The page is `page/report.html.j2`, rendered by Jinja2 with autoescaping on, so that every
-text of the documents is escaped however it reaches the template. Its stylesheet and script
-(`page/report.css`, `page/report.js`) are inlined on render: the report is one file that
-loads nothing from elsewhere. This module only prepares what the template shows.
+text of the documents is escaped however it reaches the template. Its stylesheet and
+scripts (`STYLESHEETS`, `SCRIPTS`: navigation and filters in `report.js`, the review in
+`review.js`) are inlined on render: the report is one file that loads nothing from
+elsewhere. What the review script starts from (the pair's storage key, the decisions and
+links of `--decisions`) is a JSON block in the page. This module only prepares what the
+template shows.
 """
 
 from __future__ import annotations
