@@ -24,6 +24,7 @@ from align.aligning import (
     align_problem,
     make_problem,
     runs_near,
+    unsure_beads,
     with_runs,
 )
 from align.cache import CachedEncoder
@@ -139,12 +140,14 @@ def align_vectors(
     fixed bead, and the aligner searches only between those (see align.anchoring).
 
     The first search embeds only single sentences; the second embeds the runs of
-    sentences near the first path, and only those (see align.aligning).
+    sentences near the first path where it is unsure, and only those (see align.aligning).
+    Each search asks the encoder (and so the cache) once, for both sides.
     """
     src_texts, tgt_texts = [s.text for s in src], [t.text for t in tgt]
+    singles = embed_texts(src_texts + tgt_texts, encoder)
     problem = make_problem(
-        embed_texts(src_texts, encoder),
-        embed_texts(tgt_texts, encoder),
+        singles[: len(src)],
+        singles[len(src) :],
         np.array([len(t) for t in src_texts]),
         np.array([len(t) for t in tgt_texts]),
         params,
@@ -156,13 +159,18 @@ def align_vectors(
     first = anchoring.keep_fixed(align_problem(problem, barriers), problem, fixed)
     if params.refine_radius == 0 or not src or not tgt:
         return first
-    wanted = [
-        runs_near(first, side, len(texts), params.max_size, params.refine_radius)
-        for side, texts in (("src", src_texts), ("tgt", tgt_texts))
-    ]
-    src_runs = Runs(*embed_runs(src_texts, wanted[0], encoder))
-    tgt_runs = Runs(*embed_runs(tgt_texts, wanted[1], encoder))
-    refined = with_runs(problem, src_runs, tgt_runs)
+    unsure = unsure_beads(first, params.sure_margin)
+    src_runs, tgt_runs = embed_runs(
+        [src_texts, tgt_texts],
+        [
+            runs_near(first, side, len(texts), params.max_size, 0)
+            | runs_near(unsure, side, len(texts), params.max_size, params.refine_radius)
+            for side, texts in (("src", src_texts), ("tgt", tgt_texts))
+        ],
+        [problem.src.vectors, problem.tgt.vectors],
+        encoder,
+    )
+    refined = with_runs(problem, Runs(*src_runs), Runs(*tgt_runs))
     return anchoring.keep_fixed(align_problem(refined, barriers, first), refined, fixed)
 
 

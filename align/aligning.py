@@ -17,11 +17,14 @@ Encoding is where the time goes, so the search runs twice:
 1. with only single sentences embedded: a run's vector is the normalised sum of its
    sentences' vectors (`Problem` without `Runs`), which costs no encoding at all;
 2. with the runs near that first path embedded as one text each (`Runs`, chosen by
-   `runs_near`), every other multi-sentence bead ruled out (`refine`).
+   `runs_near`), every other multi-sentence bead ruled out (`refine`); where the first
+   path is sure (a stretch of beads that cost little, `unsure_beads`), only the runs of
+   its own beads.
 
-Time and memory stay linear in document length: above `full_limit` cells the search runs
-on a copy of both documents with pairs of sentences merged (recursively), or around the
-first path, and the full-resolution search is confined to a band around that path. The
+Time and memory stay linear in document length: above `full_limit` cells the first search
+runs on a copy of both documents with pairs of sentences merged (recursively), and the
+full-resolution search is confined to a band around that path; every later search keeps
+to a band around the path before it, at any length. The
 costs of a band are computed block by block with matrix products, and the recurrence runs
 compiled (numba).
 """
@@ -54,6 +57,8 @@ class AlignParams:
     seed: int = 0
     refine_radius: int = 1  # runs embedded exactly: a first-path run with either end moved
     # by up to this many sentences; 0 keeps the first path (single sentences only)
+    sure_margin: float = 1.0  # a first-path bead that costs at most this times the path's
+    # median, between two such beads, is sure: no runs embedded around it (0: none is sure)
 
 
 @dataclass(frozen=True)
@@ -213,6 +218,20 @@ def runs_near(beads: list[Bead], side: str, n: int, max_size: int, radius: int) 
     return wanted
 
 
+def unsure_beads(beads: list[Bead], margin: float) -> list[Bead]:
+    """The beads of a first path around which the second search should look: all but the
+    sure ones, matched beads that cost at most `margin` times the path's median matched
+    cost and whose neighbours are such beads too. (The second search still needs the
+    runs of a sure bead itself, to measure it.)"""
+    costs = [b.cost for b in beads if b.src and b.tgt]
+    if not costs or margin <= 0:
+        return beads
+    limit = margin * float(np.median(costs))
+    good = [bool(b.src and b.tgt) and b.cost <= limit for b in beads]
+    padded = [True, *good, True]
+    return [b for k, b in enumerate(beads) if not all(padded[k : k + 3])]
+
+
 def align_problem(
     problem: Problem,
     barriers: list[tuple[int, int]] | None = None,
@@ -220,7 +239,7 @@ def align_problem(
 ) -> list[Bead]:
     """Best beads for the whole problem; `barriers` are (source, target) index pairs that
     every alignment must pass through (e.g. paragraph starts), splitting the search;
-    `around` is an earlier path of the same problem to search near, in long documents.
+    `around` is an earlier path of the same problem to search near (see `_search`).
 
     A first pass measures the document's typical 1-1 cost, which sets the skip cost of
     the second.
@@ -264,9 +283,9 @@ def _search(
     guide: list[tuple[int, int]] | None = None,
 ) -> list[tuple[int, int]]:
     """Grid nodes of the cheapest path from (i0, j0) to (i1, j1); `guide` is a path of
-    the same span (relative nodes) to search near when the table is large."""
+    the same span (relative nodes) to search near, at any size but the smallest."""
     n, m = i1 - i0, j1 - j0
-    if n * m <= problem.params.full_limit or min(n, m) < 8:
+    if min(n, m) < 8 or (n * m <= problem.params.full_limit and not guide):
         lo = np.zeros(n + 1, dtype=np.int64)
         hi = np.full(n + 1, m, dtype=np.int64)
     elif guide:

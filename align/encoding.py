@@ -158,22 +158,36 @@ def embed_texts(texts: Sequence[str], encoder: Encoder) -> np.ndarray:
 
 
 def embed_runs(
-    texts: Sequence[str], wanted: np.ndarray, encoder: Encoder
-) -> tuple[np.ndarray, np.ndarray]:
-    """Embed the runs of consecutive texts marked in `wanted` ([k - 1, i]: the run of k texts
-    starting at i), each run joined into one string, as a bead of several sentences reads.
+    sides: Sequence[Sequence[str]],
+    wanted: Sequence[np.ndarray],
+    singles: Sequence[np.ndarray],
+    encoder: Encoder,
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Embed, for each side (a list of texts), the runs of consecutive texts marked in its
+    `wanted` array ([k - 1, i]: the run of k texts starting at i; k = 1 is ignored), each
+    run joined into one string as a bead of several sentences reads: all sides in one
+    encoder call. `singles` are the sides' vectors of single texts, already embedded.
 
-    Returns (index, vectors): index[k - 1, i] is the row of that run's vector in `vectors`,
-    or -1 where it was not wanted; single texts always come first (index[0, i] == i).
+    Returns (index, vectors) per side: index[k - 1, i] is the row of that run's vector in
+    `vectors`, or -1 where it was not wanted; single texts come first (index[0, i] == i).
     """
-    normalized = [normalize_for_embedding(t) for t in texts]
-    wanted = np.asarray(wanted, dtype=bool).copy()
-    wanted[0] = True
-    sizes, starts = np.nonzero(wanted)  # by size, then start: singles first, in order
-    runs = [" ".join(normalized[i : i + k + 1]) for k, i in zip(sizes, starts, strict=True)]
-    index = np.full(wanted.shape, -1, dtype=np.int64)
-    index[sizes, starts] = np.arange(len(runs))
-    return index, _embed(runs, encoder)
+    indexes, texts = [], []
+    for side, want, single in zip(sides, wanted, singles, strict=True):
+        want = np.asarray(want, dtype=bool).copy()
+        want[0] = False
+        sizes, starts = np.nonzero(want)  # by size, then start
+        index = np.full(want.shape, -1, dtype=np.int64)
+        index[0] = np.arange(len(single))
+        index[sizes, starts] = len(single) + np.arange(len(sizes))
+        indexes.append(index)
+        texts.append([" ".join(side[i : i + k + 1]) for k, i in zip(sizes, starts, strict=True)])
+    vectors = embed_texts([t for side in texts for t in side], encoder)
+    found, row = [], 0
+    for index, single, side in zip(indexes, singles, texts, strict=True):
+        runs = vectors[row : row + len(side)]
+        found.append((index, np.vstack([single, runs]) if side else single))
+        row += len(side)
+    return found
 
 
 def _embed(texts: list[str], encoder: Encoder) -> np.ndarray:

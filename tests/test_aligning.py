@@ -6,13 +6,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from align import aligning
 from align.aligning import (
     AlignParams,
+    Bead,
     Runs,
     align_problem,
     make_problem,
     runs_near,
     search,
+    unsure_beads,
     with_runs,
 )
 
@@ -135,6 +138,42 @@ def test_runs_near_a_path_move_one_end_at_a_time():
     assert wanted[0].all()
     assert wanted[1].tolist() == [True] * 5 + [False]  # [i, i+2) for every start
     assert not wanted[2].any()  # a run of 3 moves both ends of a run of 1
+
+
+def test_only_the_runs_around_unsure_beads_are_looked_at_again():
+    def bead(src, tgt, cost):
+        return Bead(tuple(src), tuple(tgt), 0.5, cost)
+
+    beads = [
+        bead([0], [0], 0.3),
+        bead([1], [1], 0.3),
+        bead([2], [2, 3], 0.3),
+        bead([3], [4], 0.3),
+        bead([4], [5], 0.9),  # costly: unsure, and so are its neighbours
+        bead([5], [6], 0.3),
+        bead([6], [], 0.3),  # unmatched: unsure
+        bead([7], [7], 0.3),
+    ]
+    unsure = unsure_beads(beads, margin=1.5)
+    assert [b.src[0] for b in unsure] == [3, 4, 5, 6, 7]
+    assert unsure_beads(beads, margin=0) == beads
+
+
+def test_a_later_search_keeps_to_a_band_around_the_path_before(monkeypatch):
+    problem = diagonal_problem(60, noise=0.3, params=AlignParams(max_size=4))
+    assert problem.shape[0] * problem.shape[1] < problem.params.full_limit  # a full table
+    first = search(problem)
+    widths = []
+    band_costs = aligning._band_costs
+
+    def recorded(problem, i0, j0, lo, hi, types):
+        widths.append(int(np.max(hi - lo)))
+        return band_costs(problem, i0, j0, lo, hi, types)
+
+    monkeypatch.setattr(aligning, "_band_costs", recorded)
+    again = search(problem, around=first)
+    assert widths[0] <= 2 * problem.params.band_width + 2 < problem.shape[1]
+    assert [(b.src, b.tgt) for b in again] == [(b.src, b.tgt) for b in first]
 
 
 def diagonal_problem(n, noise, seed=0, params=None):

@@ -30,12 +30,21 @@ class CountingEncoder:
 
 def test_runs_are_embeddings_of_the_joined_texts_and_only_the_wanted_ones(hashing_encoder):
     encoder = CountingEncoder(hashing_encoder)
-    wanted = np.array([[False, False, False], [True, False, False]])  # singles, and "one two"
-    index, vectors = embed_runs(["one", "two", "three"], wanted, encoder)
+    sides = [["one", "two", "three"], ["un", "deux"]]
+    singles = [embed_texts(side, hashing_encoder) for side in sides]
+    wanted = [
+        np.array([[False, False, False], [True, False, False]]),  # "one two"
+        np.array([[True, True], [False, False]]),  # no run
+    ]
+    (index, vectors), (other_index, other_vectors) = embed_runs(
+        sides, wanted, singles, encoder
+    )
     assert index.tolist() == [[0, 1, 2], [3, -1, -1]]
     np.testing.assert_allclose(vectors[1], hashing_encoder.encode(["two"])[0], atol=1e-6)
     np.testing.assert_allclose(vectors[3], hashing_encoder.encode(["one two"])[0], atol=1e-6)
-    assert sorted(encoder.seen) == ["one", "one two", "three", "two"]
+    assert other_index.tolist() == [[0, 1], [-1, -1]]
+    np.testing.assert_array_equal(other_vectors, singles[1])
+    assert encoder.seen == ["one two"]  # the singles are not asked for again
 
 
 def test_each_distinct_text_is_encoded_once(hashing_encoder):
