@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import math
+import multiprocessing
 import os
 import sys
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
@@ -40,11 +43,11 @@ from align.edges import (
     unreadable,
 )
 from align.encoding import DEFAULT_MODEL, Encoder, ModelError, load_encoder
-from align.evaluating import read_dataset, score
+from align.evaluating import Bead, Document, read_dataset, score
 from align.reporting import FORMATS, format_for_path
 from align.reviewing import Decisions, DecisionsError
 from align.scoring import FlagParams
-from align.segmenting import read_presplit, split_sentences
+from align.segmenting import Sentence, read_presplit, split_sentences
 
 EXIT_BAD_INPUT = 1
 EXIT_USAGE = 2  # click's own, for an unknown option or a value it cannot take
@@ -361,21 +364,26 @@ def report(
 
 @main.command(name="eval")
 @click.argument("gold_dir")
-@click.option("--src-lang", default="ar", show_default=True)
-@click.option("--tgt-lang", default="en", show_default=True)
 @click.option("-m", "--model", default=DEFAULT_MODEL, show_default=True, help="As for `report`.")
 @click.option(
     "--max-beads", type=click.IntRange(2, 12), default=AlignParams.max_size, show_default=True
 )
 @fast_option
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1),
+    default=os.cpu_count() or 1,
+    show_default="number of cores",
+    help="Worker processes, each aligning whole documents with one BLAS thread.",
+)
 @cache_options
 def evaluate(
     gold_dir: str,
-    src_lang: str,
-    tgt_lang: str,
     model: str,
     max_beads: int,
     fast: bool,
+    jobs: int,
     cache_dir: Path,
     no_cache: bool,
 ) -> None:
@@ -384,6 +392,7 @@ def evaluate(
     GOLD_DIR holds, per document NAME, NAME.src and NAME.tgt (one sentence per line) and
     NAME.gold (one gold bead per line, 0-based, e.g. `[0]:[0, 1]`, `[]:[3]`). Prints strict
     and lax precision, recall and F1 (Sennrich & Volk 2011), micro-averaged over documents.
+    Only the alignment is scored: no bead is flagged.
 
     \b
     Example:
@@ -402,18 +411,16 @@ def evaluate(
         raise InputError(str(error)) from None
     if not documents:
         raise InputError(f"{gold_dir} holds no NAME.src/NAME.tgt/NAME.gold documents")
-    encoder = cached_encoder(_load(model), cache_dir, no_cache)
     params = align_params(max_beads, fast)
     start = time.perf_counter()
-    predicted = [
-        [
-            (b.src, b.tgt)
-            for b in align.align_sentences(
-                doc.src, doc.tgt, src_lang, tgt_lang, encoder, params
-            ).beads
-        ]
-        for doc in documents
-    ]
+    jobs = min(jobs, len(documents))
+    if jobs == 1:
+        encoder = cached_encoder(_load(model), cache_dir, no_cache)
+        predicted = [_document_beads(doc, params, encoder) for doc in documents]
+    else:
+        cache = None if no_cache else cache_dir
+        show_warnings()
+        predicted = _beads_in_workers(documents, params, jobs, (model, 1, cache))
     scores = score([doc.gold for doc in documents], predicted)
     seconds = time.perf_counter() - start
     lines = [f"{len(documents)} documents, {seconds:.1f} s", "         precision  recall  F1"]
@@ -421,6 +428,39 @@ def evaluate(
         values = [getattr(scores, f"{kind}_{m}") for m in ("precision", "recall", "f1")]
         lines.append(f"{kind:<8} " + "  ".join(f"{v:9.4f}" for v in values))
     destination.write("\n".join(lines) + "\n")
+
+
+def _document_beads(document: Document, params: AlignParams, encoder: Encoder) -> list[Bead]:
+    """The beads `align` finds in a document of a gold dataset, as (source, target) indices."""
+    src = [Sentence(text, 0) for text in document.src]
+    tgt = [Sentence(text, 0) for text in document.tgt]
+    return [(b.src, b.tgt) for b in align.align_vectors(src, tgt, encoder, params)]
+
+
+def _beads_in_workers(
+    documents: list[Document], params: AlignParams, jobs: int, encoder: tuple
+) -> list[list[Bead]]:
+    """`_document_beads` of every document on `jobs` worker processes, the longest
+    documents first; `encoder` is the arguments of `_worker_encoder`."""
+    order = sorted(range(len(documents)), key=lambda k: -len(documents[k].src + documents[k].tgt))
+    context = multiprocessing.get_context("spawn")  # no fork of a process with threads
+    with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+        futures = {k: pool.submit(_worker_beads, documents[k], params, encoder) for k in order}
+        try:
+            return [futures[k].result() for k in range(len(documents))]
+        except ModelError as error:
+            raise InputError(str(error)) from None
+
+
+def _worker_beads(document: Document, params: AlignParams, encoder: tuple) -> list[Bead]:
+    return _document_beads(document, params, _worker_encoder(*encoder))
+
+
+@functools.cache
+def _worker_encoder(model: str, threads: int, cache: Path | None) -> Encoder:
+    """The encoder of a worker process, loaded once; behind the vector cache in `cache`."""
+    encoder = load_encoder(model, threads)
+    return encoder if cache is None else CachedEncoder(encoder, cache_file(cache))
 
 
 @main.command(epilog=EXIT_STATUS_HELP.replace("the report is written", "no pair failed"))

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from tests.conftest import SEEDS, one_line_error
+from tests.conftest import ROOT, SEEDS, one_line_error
 from tests.conftest import run_align as run
 
 AR, EN = str(SEEDS / "mosul.ar.txt"), str(SEEDS / "mosul.en.txt")
@@ -98,6 +98,19 @@ def test_eval_scores_a_gold_dataset(tmp_path):
     result = run("eval", str(tmp_path))
     assert result.returncode == 0, result.stderr.decode()
     assert "strict      1.0000     1.0000     1.0000" in result.stdout.decode()
+
+
+def test_eval_on_worker_processes_scores_as_in_one(tmp_path):
+    corpus = ROOT / "corpora" / "quran-pickthall"
+    for sura in ("103", "108", "112"):
+        for ext in ("src", "tgt", "gold"):
+            (tmp_path / f"{sura}.{ext}").write_bytes((corpus / f"{sura}.{ext}").read_bytes())
+    one, two = (run("eval", str(tmp_path), "-j", jobs, "--no-cache") for jobs in ("1", "2"))
+    assert one.returncode == two.returncode == 0, two.stderr.decode()
+    scores = [r.stdout.decode().split("\n", 1)[1] for r in (one, two)]
+    assert scores[0] == scores[1] and "strict" in scores[0]
+    missing = run("eval", str(tmp_path), "-j", "2", "-m", str(tmp_path / "no-model"))
+    one_line_error(missing, "no-model")
 
 
 def test_eval_of_a_malformed_dataset_is_a_one_line_error(tmp_path):

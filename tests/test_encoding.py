@@ -36,9 +36,7 @@ def test_runs_are_embeddings_of_the_joined_texts_and_only_the_wanted_ones(hashin
         np.array([[False, False, False], [True, False, False]]),  # "one two"
         np.array([[True, True], [False, False]]),  # no run
     ]
-    (index, vectors), (other_index, other_vectors) = embed_runs(
-        sides, wanted, singles, encoder
-    )
+    (index, vectors), (other_index, other_vectors) = embed_runs(sides, wanted, singles, encoder)
     assert index.tolist() == [[0, 1, 2], [3, -1, -1]]
     np.testing.assert_allclose(vectors[1], hashing_encoder.encode(["two"])[0], atol=1e-6)
     np.testing.assert_allclose(vectors[3], hashing_encoder.encode(["one two"])[0], atol=1e-6)
