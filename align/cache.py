@@ -271,13 +271,18 @@ def _transaction(db: sqlite3.Connection, kind: str = "DEFERRED") -> Iterator[Non
         yield
 
 
+# CROSS JOIN keeps `wanted` the outer loop: the planner, with no statistics of a temporary
+# table, would otherwise read every row of `vectors` (the whole file) for each lookup.
+_SELECT_WANTED = "SELECT key, vec FROM wanted CROSS JOIN vectors USING (key)"
+
+
 def _lookup(db: sqlite3.Connection, keys: Sequence[str]) -> dict[str, bytes]:
     """The stored vectors of `keys`, which stay in the table `wanted` for `_store` to stamp.
     (A join with a temporary table beats batches of `IN (...)` by half.)"""
     with _transaction(db):
         db.execute("DELETE FROM wanted")
         db.executemany("INSERT INTO wanted VALUES (?)", ((k,) for k in sorted(set(keys))))
-        return dict(db.execute("SELECT key, vec FROM wanted JOIN vectors USING (key)"))
+        return dict(db.execute(_SELECT_WANTED))
 
 
 def _evict(db: sqlite3.Connection, target: int) -> None:

@@ -54,6 +54,17 @@ def test_hits_do_not_call_the_wrapped_encoder(tmp_path):
     assert (again == first[[*range(5, 20), 0, 0]]).all()
 
 
+def test_a_lookup_reads_the_rows_it_wants_not_the_whole_file(tmp_path):
+    with CachedEncoder(CountingEncoder(), cache_file(tmp_path)) as cached:
+        cached.encode(sentences("a", 500))
+        db = cached._db
+        cached.encode(sentences("a", 3))
+        plan = " ".join(
+            row[-1] for row in db.execute(f"EXPLAIN QUERY PLAN {cache_module._SELECT_WANTED}")
+        )
+    assert "SCAN vectors" not in plan and "SEARCH vectors" in plan
+
+
 def test_encoders_with_different_names_do_not_share_vectors(tmp_path):
     texts = sentences("a", 10)
     path = cache_file(tmp_path)
