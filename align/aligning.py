@@ -31,10 +31,10 @@ compiled (numba).
 
 from __future__ import annotations
 
+import functools
 import itertools
 from dataclasses import dataclass, replace
 
-import numba
 import numpy as np
 
 BLOCK_ROWS = 256  # rows of the DP table whose bead costs are computed in one go
@@ -297,7 +297,7 @@ def _search(
     types = problem.bead_types()
     costs = _band_costs(problem, i0, j0, lo, hi, types)
     sizes = np.array(types, dtype=np.int64)
-    back = _dp(costs, sizes[:, 0], sizes[:, 1], lo, hi, problem.skip_cost)
+    back = compiled_dp()(costs, sizes[:, 0], sizes[:, 1], lo, hi, problem.skip_cost)
     return _backtrace(back, lo, hi, types, i0, j0)
 
 
@@ -389,7 +389,16 @@ def _embedded(index: np.ndarray) -> np.ndarray:
     return np.unique(index[index >= 0])
 
 
-@numba.njit(cache=True)
+@functools.cache
+def compiled_dp():
+    """`_dp` compiled by numba, once per process: loaded from numba's cache beside this
+    file (compiled on the first run after an install or a change). numba takes a second
+    to import, so commands that do not align never do."""
+    import numba
+
+    return numba.njit(cache=True)(_dp)
+
+
 def _dp(costs, type_a, type_b, lo, hi, skip):  # pragma: no cover - compiled
     """Banded DP: node row r may reach columns lo[r]..hi[r]. Returns, per node, the index
     of the bead type that reaches it most cheaply (-1 for the start)."""
@@ -518,15 +527,14 @@ def _side(
 
 def _summed_runs(vectors: np.ndarray, chance: np.ndarray, sizes: int):
     """[k - 1, i]: length of the sum of vectors i..i+k-1, and the sum's cosine with
-    `chance`; one size at a time, so memory stays at one copy of the vectors."""
+    `chance`; one size at a time, adding one sentence to every run, so that memory stays
+    at one more copy of the vectors."""
     n = len(vectors)
-    total = np.zeros((n + 1, vectors.shape[1]))
-    np.cumsum(vectors, axis=0, out=total[1:])
-    starts = np.arange(n)
+    sums = np.zeros_like(vectors, dtype=np.float32)  # row i: the run starting at i so far
     norms, closeness = np.zeros((sizes, n)), np.zeros((sizes, n))
     for k in range(1, sizes + 1):
-        sums = total[np.minimum(starts + k, n)] - total[starts]
-        norms[k - 1] = np.linalg.norm(sums, axis=1)
+        sums[: max(n - k + 1, 0)] += vectors[k - 1 :]
+        norms[k - 1] = np.sqrt(np.einsum("ij,ij->i", sums, sums))
         closeness[k - 1] = (sums @ chance) / np.maximum(norms[k - 1], 1e-12)
     return norms, closeness
 
