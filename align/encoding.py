@@ -195,6 +195,8 @@ def _embed(texts: list[str], encoder: Encoder) -> np.ndarray:
     if not unique:
         return np.zeros((0, 1), dtype=np.float32)
     vectors = np.asarray(encoder.encode(unique), dtype=np.float32)
+    if len(unique) == len(texts):
+        return vectors  # no copy of what may be the largest array of a run
     row_of = {text: row for row, text in enumerate(unique)}
     return vectors[[row_of[text] for text in texts]]
 
