@@ -174,6 +174,18 @@ def fast_option(command: Command) -> Command:
     )(command)
 
 
+def jobs_option(help: str) -> Callable[[Command], Command]:
+    """-j/--jobs (parameter `jobs`): how many worker processes, one per core by default."""
+    return click.option(
+        "-j",
+        "--jobs",
+        type=click.IntRange(1),
+        default=os.cpu_count() or 1,
+        show_default="number of cores",
+        help=help,
+    )
+
+
 def tuning_options(command: Command) -> Command:
     """Adds --max-beads, --fast and --sensitivity (parameters `max_beads`, `fast`,
     `sensitivity`): how beads are formed and flagged."""
@@ -369,14 +381,7 @@ def report(
     "--max-beads", type=click.IntRange(2, 12), default=AlignParams.max_size, show_default=True
 )
 @fast_option
-@click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(1),
-    default=os.cpu_count() or 1,
-    show_default="number of cores",
-    help="Worker processes, each aligning whole documents with one BLAS thread.",
-)
+@jobs_option("Worker processes, each aligning whole documents with one BLAS thread.")
 @cache_options
 def evaluate(
     gold_dir: str,
@@ -465,14 +470,7 @@ def _worker_encoder(model: str, threads: int, cache: Path | None) -> Encoder:
 
 @main.command(epilog=EXIT_STATUS_HELP.replace("the report is written", "no pair failed"))
 @click.argument("manifest")
-@click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(1),
-    default=os.cpu_count() or 1,
-    show_default="number of cores",
-    help="Worker processes on this machine (ignored with --scheduler).",
-)
+@jobs_option("Worker processes on this machine (ignored with --scheduler).")
 @click.option(
     "--scheduler",
     metavar="ADDRESS",
