@@ -57,7 +57,7 @@ class AlignParams:
     seed: int = 0
     refine_radius: int = 1  # runs embedded exactly: a first-path run with either end moved
     # by up to this many sentences; 0 keeps the first path (single sentences only)
-    sure_margin: float = 1.0  # a first-path bead that costs at most this times the path's
+    sure_margin: float = 1.5  # a first-path bead that costs at most this times the path's
     # median, between two such beads, is sure: no runs embedded around it (0: none is sure)
 
 
