@@ -99,21 +99,23 @@ class CachedEncoder:
         return self._dimension
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """The vectors of `texts`; only those not in the cache go to the wrapped encoder."""
+        """The vectors of `texts`; only those not in the cache go to the wrapped encoder.
+        Each row is written straight into the result (memory: one more copy at most)."""
         if not texts:
             return self._encoder.encode(texts)
         keys = [self._key(t) for t in texts]
         found = self._checked(self._safely(lambda db: _lookup(db, keys), {}))
         missing = sorted({t for t, k in zip(texts, keys, strict=True) if k not in found})
-        new = {}
+        new: dict[str, np.ndarray] = {}
         if missing:
             vectors = np.asarray(self._encoder.encode(missing), dtype=np.float32)
-            new = {self._key(t): v.tobytes() for t, v in zip(missing, vectors, strict=True)}
+            new = dict(zip(map(self._key, missing), vectors, strict=True))
         if not self._read_only:
             self._safely(lambda db: self._store(db, new), None)
-        found.update(new)
-        rows = bytearray().join(found[k] for k in keys)  # one copy, and a writable array
-        return np.frombuffer(rows, dtype=np.float32).reshape(len(keys), -1)
+        result = np.empty((len(keys), self.dimension), dtype=np.float32)
+        for row, key in enumerate(keys):
+            result[row] = new[key] if key in new else np.frombuffer(found[key], dtype=np.float32)
+        return result
 
     def close(self) -> None:
         """Close the database; the file stays, later calls embed without it."""
@@ -149,11 +151,12 @@ class CachedEncoder:
             )
         return good
 
-    def _store(self, db: sqlite3.Connection, new: dict[str, bytes]) -> None:
+    def _store(self, db: sqlite3.Connection, new: dict[str, np.ndarray]) -> None:
         """Add the new vectors (replacing damaged ones), stamp every key of the last lookup
         as just used, and evict if the file has grown past the bound."""
         with _transaction(db, "IMMEDIATE"):
-            db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?)", new.items())
+            rows = ((key, vector.tobytes()) for key, vector in new.items())
+            db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?)", rows)
             db.execute(
                 "INSERT OR REPLACE INTO used SELECT key, ? FROM wanted JOIN vectors USING (key)",
                 (time.time_ns(),),
