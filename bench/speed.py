@@ -11,10 +11,11 @@ new folder), "warm" the same command again on the cache the cold run filled. The
 DP (numba's cache, beside the installed package) is kept, as a user's would be. Groups:
 - `whole`: the Qur'an as one document (6,236 verses, 10,532 sentences) through
   `align report`, cold, warm and `--fast`; Bertalign 2.0.1 on it.
-- `suras`: the 114 suras, each a document, through `align eval` (-j 1 and -j 2),
-  `align batch` (-j 1 and -j 2, JSON reports) and a library loop over
-  `align.align_sentences` as the README shows it (no encoder passed), cold and warm;
-  Bertalign on the same 114 documents in one process.
+- `suras`: the 114 suras, each a document, through `align eval` (-j 1 and -j 2) and
+  `align batch` (-j 1 and -j 2, JSON reports), cold and warm; Bertalign on the same 114
+  documents in one process.
+- `library`: the 114 suras through a loop over `align.align_sentences` as the README
+  shows it (no encoder passed, the cache folder in $ALIGN_CACHE_DIR), cold and warm.
 - `breakdown`: where the time of the 114 suras goes (one process, the library with one
   cached encoder, cold then warm): interpreter start, imports, model load, the DP's
   first call (numba's cache or compiler), cache reads and writes, embedding, search,
@@ -50,7 +51,7 @@ ROOT = BENCH.parent
 RESULTS = BENCH / "results"
 CORPORA = ROOT / "corpora"
 SCALE = [1000, 2000, 4000, 8000]
-GROUPS = ("whole", "suras", "breakdown", "scaling", "large")  # in the order of the table
+GROUPS = ("suras", "breakdown", "whole", "library", "large", "scaling")  # in running order
 sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(ROOT))
 from peers import BERTALIGN, bertalign_aligner, bertalign_path  # noqa: E402
@@ -67,14 +68,19 @@ def main() -> None:
         help="run only these groups (repeatable), keeping the other rows of speed.json",
     )
     parser.add_argument("--no-bertalign", action="store_true", help="skip the Bertalign runs")
+    parser.add_argument("--note", default="", help="said about the machine in the results")
     args = parser.parse_args()
     groups = [g for g in GROUPS if g in (args.only or GROUPS)]
-    runs: list[dict] = []
     with tempfile.TemporaryDirectory() as work:
         bench = Bench(Path(work), not args.no_bertalign)
-        for group in groups:
-            runs += [{**run, "group": group} for run in getattr(bench, group)()]
-    results = {"machine": _machine(), "runs": _merged(runs, set(groups))}
+        for group in groups:  # the results are written after each group
+            runs = [{**run, "group": group} for run in getattr(bench, group)()]
+            _write(runs, group, args.note)
+
+
+def _write(runs: list[dict], group: str, note: str) -> None:
+    """Write speed.json and speed.md with `runs` in place of the rows of `group`."""
+    results = {"machine": {**_machine(), "note": note}, "runs": _merged(runs, {group})}
     results["targets"] = _targets(results["runs"])
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "speed.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
@@ -118,11 +124,14 @@ class Bench:
             for state in ("cold", "warm"):
                 label = f"114 suras, align batch -j {jobs}, {state}"
                 runs.append(_batch_run(label, self.sura_folder, cache, jobs))
-        cache = self.work / "cache-library"
-        for state in ("cold", "warm"):
-            label = f"114 suras, library loop, {state}"
-            runs.append(_library_run(label, self.sura_folder, cache))
         return runs + self._bertalign("114 suras, Bertalign 2.0.1", self.sura_folder)
+
+    def library(self) -> list[dict]:
+        cache = self.work / "cache-library"
+        return [
+            _library_run(f"114 suras, library loop, {state}", self.sura_folder, cache)
+            for state in ("cold", "warm")
+        ]
 
     def breakdown(self) -> list[dict]:
         cache = self.work / "cache-breakdown"
@@ -511,7 +520,8 @@ def _markdown(results: dict) -> str:
         f"Machine: {machine['cpus']} cores, Python {machine['python']}; {machine['date']}. "
         "Regenerate with `python bench/speed.py` (`--only GROUP` for one group). `load` is "
         "the 1-minute load average when the run started: above the core count, the machine "
-        "was shared and seconds are inflated; compare rows of one group.",
+        "was shared and seconds are inflated; compare rows of one group. "
+        + machine.get("note", ""),
         "",
         "| run | documents | sentences (ar + en) | seconds | CPU s | peak RSS MB | load "
         "| strict F1 | lax F1 |",
