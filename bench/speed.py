@@ -11,9 +11,10 @@ new folder), "warm" the same command again on the cache the cold run filled. The
 DP (numba's cache, beside the installed package) is kept, as a user's would be. Groups:
 - `whole`: the Qur'an as one document (6,236 verses, 10,532 sentences) through
   `align report`, cold, warm and `--fast`; Bertalign 2.0.1 on it.
-- `suras`: the 114 suras, each a document, through `align eval` (-j 1 and -j 2) and
-  `align batch` (-j 1 and -j 2, JSON reports), cold and warm; Bertalign on the same 114
-  documents in one process.
+- `suras`: the 114 suras, each a document, through `align eval` and `align batch` (JSON
+  reports) as they run by default (-j 2 on 2 cores), cold and warm; Bertalign on the
+  same 114 documents in one process.
+- `one-job`: the same through `align eval -j 1` and `align batch -j 1`.
 - `library`: the 114 suras through a loop over `align.align_sentences` as the README
   shows it (no encoder passed, the cache folder in $ALIGN_CACHE_DIR), cold and warm.
 - `breakdown`: where the time of the 114 suras goes (one process, the library with one
@@ -51,7 +52,7 @@ ROOT = BENCH.parent
 RESULTS = BENCH / "results"
 CORPORA = ROOT / "corpora"
 SCALE = [1000, 2000, 4000, 8000]
-GROUPS = ("suras", "breakdown", "whole", "library", "large", "scaling")  # in running order
+GROUPS = ("suras", "breakdown", "whole", "one-job", "library", "large", "scaling")  # run order
 sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(ROOT))
 from peers import BERTALIGN, bertalign_aligner, bertalign_path  # noqa: E402
@@ -74,7 +75,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as work:
         bench = Bench(Path(work), not args.no_bertalign)
         for group in groups:  # the results are written after each group
-            runs = [{**run, "group": group} for run in getattr(bench, group)()]
+            runs = [{**run, "group": group} for run in getattr(bench, group.replace("-", "_"))()]
             _write(runs, group, args.note)
 
 
@@ -113,18 +114,20 @@ class Bench:
         return runs + self._bertalign("whole Qur'an, Bertalign 2.0.1", self.quran)
 
     def suras(self) -> list[dict]:
-        runs = []
-        for jobs in (1, 2):
-            cache = self.work / f"cache-eval-{jobs}"
-            for state in ("cold", "warm"):
-                label = f"114 suras, align eval -j {jobs}, {state}"
-                runs.append(_eval_run(label, self.sura_folder, cache, jobs))
-        for jobs in (1, 2):
-            cache = self.work / f"cache-batch-{jobs}"
-            for state in ("cold", "warm"):
-                label = f"114 suras, align batch -j {jobs}, {state}"
-                runs.append(_batch_run(label, self.sura_folder, cache, jobs))
+        runs = self._eval_and_batch(2)
         return runs + self._bertalign("114 suras, Bertalign 2.0.1", self.sura_folder)
+
+    def one_job(self) -> list[dict]:
+        return self._eval_and_batch(1)
+
+    def _eval_and_batch(self, jobs: int) -> list[dict]:
+        runs = []
+        for command, run in (("eval", _eval_run), ("batch", _batch_run)):
+            cache = self.work / f"cache-{command}-{jobs}"
+            for state in ("cold", "warm"):
+                label = f"114 suras, align {command} -j {jobs}, {state}"
+                runs.append(run(label, self.sura_folder, cache, jobs))
+        return runs
 
     def library(self) -> list[dict]:
         cache = self.work / "cache-library"
