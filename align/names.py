@@ -634,6 +634,17 @@ class _Source:
         return False
 
 
+@lru_cache(maxsize=65536)
+def _word_source(ar_word: str) -> _Source:
+    return _Source(ar_word)
+
+
+def transliterates(en_word: str, ar_word: str) -> bool:
+    """Whether the Arabic word (clitics and all) can render the English name: "Mosul" and
+    الموصل, "Pharaoh" and فرعون. For linking the words of a bead (see align.wordlinking)."""
+    return _word_source(ar_word).has(_bare(en_word))
+
+
 def name_mismatches(
     src_text: str, src_lang: str, tgt_text: str, tgt_lang: str
 ) -> list[NameMismatch]:

@@ -334,11 +334,15 @@ _AR_LEXICON: dict[str, tuple[str, float]] = {
         ["اثنان", "اثنين", "اثنتان", "اثنتين", "اثنا", "اثني", "اثنتا", "اثنتي", "ثنتان", "ثنتين"],
         ("unit", 2.0),
     ),
-    **{stem + end: ("unit", float(n)) for n, stem in _AR_UNIT_STEMS.items() for end in ("", "ه")},
+    # with the accusative ending too ("أربعة أشهر وعشرا", "سبعا")
+    **{
+        stem + end: ("unit", float(n))
+        for n, stem in _AR_UNIT_STEMS.items()
+        for end in ("", "ه", "ا")
+    },
     "ثماني": ("unit", 8.0),
     "ثمانيه": ("unit", 8.0),
-    "عشر": ("unit", 10.0),
-    "عشره": ("unit", 10.0),
+    **dict.fromkeys(["عشر", "عشره", "عشرا"], ("unit", 10.0)),
     **{
         stem + end: ("tens", 10.0 * n)
         for n, stem in {2: "عشر", **_AR_UNIT_STEMS}.items()
@@ -611,16 +615,23 @@ def _magnitude_pair(a: _Found, b: _Found) -> bool:
 
 
 def _unmatched(src: list[_Found], tgt: list[_Found]) -> tuple[list[_Found], list[_Found]]:
-    """Pair quantities across sides (strong ones first) and return those left on each side."""
+    """Pair quantities across sides (strong ones first) and return those left on each side,
+    less repetitions of a value already paired ("live a thousand years. And to live (a
+    thousand years) would ..." against one ألف سنة)."""
     src = sorted(src, key=lambda found: found.weak)
     tgt = sorted(tgt, key=lambda found: found.weak)
+    paired = set()
     for fits in (_exact_pair, _vague_pair, _magnitude_pair):
         for a in list(src):
             b = next((b for b in tgt if fits(a, b)), None)
             if b is not None:
                 src.remove(a)
                 tgt.remove(b)
-    return src, tgt
+                paired |= {a.quantity.value, b.quantity.value}
+    return (
+        [f for f in src if f.quantity.value not in paired],
+        [f for f in tgt if f.quantity.value not in paired],
+    )
 
 
 def _written(text: str, quantities: tuple[Quantity, ...]) -> str:

@@ -1,21 +1,22 @@
 """Stage 4: score every bead and flag where the translation does not say what the original says.
 
-Categories (a bead may carry several flags, each with a one-line reason):
+Categories (a bead may carry several flags, each with a one-line reason and the words concerned
+on each side):
 
 - ``omission``: original content with no counterpart in the translation: a whole sentence
-  (a 1-0 bead), or part of a matched bead (a sentence or clause whose removal brings the
-  original closer to the translation).
+  (a 1-0 bead), or a run of content words of a matched bead that no word of the other side
+  resembles (see align.wordlinking).
 - ``addition``: the same for translation content with no counterpart in the original.
 - ``number_mismatch``: the two sides of a bead carry different numbers (see numerals).
 - ``meaning_shift``: the bead aligns, but its sides are much further apart than the
-  document's other beads; or a negation on one side has no counterpart on the other.
+  document's other beads; most of its content words have no counterpart (a replaced
+  sentence); or a negation on one side has no negation on the other where its scope lies.
 - ``name_mismatch``: a proper name of the translation has no transliterated counterpart
   in the original (see names).
 
-Sentence encoders barely move when a clause is dropped or a "not" is added, so the
-sub-sentence checks compare the bead with itself: a piece is flagged when taking it out
-makes the two sides *more* similar than they were. That test is relative to the bead, so
-it means the same for any encoder and document.
+The word evidence is read against the document: a word's *cover* (the similarity of its best
+counterpart in the bead) is divided by the document's median cover, since a classical text
+and its translation have lower word similarities throughout than a modern one.
 
 Each bead also gets a divergence score in [0, 1]: how unusual its cost is against the
 document's own distribution of bead costs (a robust z-score through a logistic). Unmatched
@@ -25,50 +26,37 @@ beads score 1.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from align.aligning import Bead
-from align.encoding import Encoder, normalize_for_embedding
+from align.encoding import Encoder
 from align.names import name_mismatches
 from align.numerals import compare_numbers
+from align.wordlinking import BeadWords, Token, link_beads
 
 CATEGORIES = ("omission", "addition", "number_mismatch", "meaning_shift", "name_mismatch")
-
-# Negation cues. Arabic: particles and words that negate what follows, with the prefixes
-# و ف أ; "ما" is left out (more often relative than negative).
-_NEGATION = {
-    "ar": re.compile(
-        r"(?<![\w])(?:[وفأ])?(?:لا|لم|لن|ليس|ليست|ليسوا|لستم|لست|غير|دون|بدون|بلا|عدم|لما)(?![\w])"
-    ),
-    "en": re.compile(
-        r"\b(?:not|no|never|nor|neither|none|nothing|nobody|cannot|without)\b|n't\b"
-        r"|\bun(?=likely\b)|\bim(?=possible\b)|\bun(?=able\b)",
-        re.IGNORECASE,
-    ),
-}
-_CLAUSE = re.compile(r"[^,;:()،؛]+[,;:()،؛]?")
 
 
 @dataclass(frozen=True)
 class FlagParams:
-    """Thresholds of the flags. `sensitivity` > 1 flags more, < 1 flags less."""
+    """Thresholds of the flags. `sensitivity` > 1 flags more, < 1 flags less.
+
+    The word thresholds were set on the development half of bench/divergence.py's
+    documents (see bench/results/divergence.md)."""
 
     threshold: float = 0.5  # divergence above which a matched bead is a meaning shift
     sensitivity: float = 1.0
-    z_at_threshold: float = 3.5  # robust deviations above the document's median cost
+    z_at_threshold: float = 3.5  # robust deviations above the document's median cover
     min_spread: float = 0.1  # relative to the median: short documents have a tiny MAD
-    # A removal is flagged when the similarity it gains is at least this much, and an
-    # outlier among the document's removals of the same kind: above their 90th percentile
-    # by `gain_spread` times the distance from their median to that percentile.
-    sentence_gain: float = 0.03  # removing a sentence from a bead
-    clause_gain: float = 0.03  # removing a clause of a single sentence
-    negation_gain: float = 0.005  # removing an unmatched negation cue
-    gain_spread: float = 1.0
-    min_clause_words: int = 4
+    window: int = 4  # content words in a run without counterpart
+    add_cover: float = 0.42  # mean cover of such a run, at a document median cover of 0.6
+    omit_cover: float = 0.40  # the same for the original's words
+    replaced_cover: float = 0.45  # a content word below this (same scale) has no counterpart
+    replaced_share: float = 0.6  # ... and a bead where this share of both sides has none
+    scope: int = 3  # words after a negation that make up its scope
 
 
 @dataclass(frozen=True)
@@ -84,7 +72,8 @@ class Flag:
 
 @dataclass(frozen=True)
 class ScoredBead:
-    """A bead with its divergence score and flags (empty when the bead is fine)."""
+    """A bead with its divergence score, flags (empty when the bead is fine) and the word
+    links inside it (None for an unmatched bead, or when scored without an encoder)."""
 
     src: tuple[int, ...]
     tgt: tuple[int, ...]
@@ -92,6 +81,7 @@ class ScoredBead:
     cost: float
     divergence: float
     flags: tuple[Flag, ...]
+    words: BeadWords | None = None
 
     @property
     def status(self) -> str:
@@ -108,27 +98,45 @@ def score_beads(
     encoder: Encoder | None = None,
     params: FlagParams | None = None,
 ) -> list[ScoredBead]:
-    """Give each bead a divergence score and its flags. Without an encoder the
-    sub-sentence checks (partial omission or addition, negation) are skipped."""
+    """Give each bead a divergence score and its flags. Without an encoder the word
+    checks (partial omission or addition, replaced sentence) are skipped."""
     params = params or FlagParams()
     center, spread = _cost_scale([b.cost for b in beads if b.src and b.tgt], params)
-    sides = [
-        Sides([src_texts[i] for i in b.src], [tgt_texts[j] for j in b.tgt], src_lang, tgt_lang)
-        for b in beads
-    ]
-    removals = _removal_gains(sides, encoder, params) if encoder else [[] for _ in beads]
-    needed = _gains_needed(removals, params)
+    matched = [b for b in beads if b.src and b.tgt]
+    words = link_beads(
+        [([src_texts[i] for i in b.src], [tgt_texts[j] for j in b.tgt]) for b in matched],
+        src_lang,
+        tgt_lang,
+        encoder,
+    )
+    scale = _cover_scale(words) if encoder is not None else None
+    by_bead = dict(zip(map(id, matched), words, strict=True))
     scored = []
-    for bead, side, gains in zip(beads, sides, removals, strict=True):
+    for bead in beads:
+        found = by_bead.get(id(bead))
         if not bead.tgt:
             divergence, flags = 1.0, [Flag("omission", _unmatched_reason(bead.src, "original"))]
         elif not bead.src:
             divergence, flags = 1.0, [Flag("addition", _unmatched_reason(bead.tgt, "translation"))]
         else:
             divergence = divergence_of(bead.cost, center, spread, params)
-            flags = _matched_flags(bead, divergence, side, gains, needed, params)
+            sides = Sides(
+                [src_texts[i] for i in bead.src],
+                [tgt_texts[j] for j in bead.tgt],
+                src_lang,
+                tgt_lang,
+            )
+            flags = _matched_flags(bead, divergence, sides, found, scale, params)
         scored.append(
-            ScoredBead(bead.src, bead.tgt, bead.similarity, bead.cost, divergence, tuple(flags))
+            ScoredBead(
+                bead.src,
+                bead.tgt,
+                bead.similarity,
+                bead.cost,
+                divergence,
+                tuple(flags),
+                found if encoder is not None else None,
+            )
         )
     return scored
 
@@ -141,16 +149,6 @@ class Sides:
     tgt: list[str]
     src_lang: str
     tgt_lang: str
-
-
-@dataclass(frozen=True)
-class Removal:
-    """Taking `piece` out of one side of a bead changes the similarity by `gain`."""
-
-    kind: str  # "sentence", "clause" or "negation"
-    side: str  # "src" or "tgt"
-    piece: str
-    gain: float
 
 
 def divergence_of(cost: float, center: float, spread: float, params: FlagParams) -> float:
@@ -172,71 +170,12 @@ def unrelated_warning(beads: list[Bead], limit: float = 0.95) -> str | None:
     )
 
 
-def candidate_removals(sides: Sides, params: FlagParams) -> list[tuple[str, str, str, str]]:
-    """Pieces worth testing, as (kind, side, piece, text without it): each sentence of a
-    side that has several, each clause of a side that has one, and the first negation cue
-    of the side that has more of them."""
-    found = []
-    for side, sentences in (("src", sides.src), ("tgt", sides.tgt)):
-        if len(sentences) > 1:
-            for k, sentence in enumerate(sentences):
-                rest = " ".join(sentences[:k] + sentences[k + 1 :])
-                found.append(("sentence", side, sentence, rest))
-        elif sentences:
-            found += [
-                ("clause", side, clause, rest)
-                for clause, rest in _clauses(sentences[0], params.min_clause_words)
-            ]
-    found += _negation_removals(sides)
-    return found
-
-
-def _removal_gains(sides: list[Sides], encoder: Encoder, params: FlagParams) -> list[list[Removal]]:
-    """For every bead, the similarity gained by each candidate removal (one encoder call)."""
-    texts: dict[str, int] = {}
-
-    def slot(text: str) -> int:
-        return texts.setdefault(normalize_for_embedding(text), len(texts))
-
-    plans = []
-    for side in sides:
-        if not (side.src and side.tgt):
-            plans.append(None)
-            continue
-        src, tgt = slot(" ".join(side.src)), slot(" ".join(side.tgt))
-        removals = [
-            (kind, which, piece, slot(rest))
-            for kind, which, piece, rest in candidate_removals(side, params)
-        ]
-        plans.append((src, tgt, removals))
-    vectors = encoder.encode(list(texts)) if texts else np.zeros((0, 1))
-    gains = []
-    for plan in plans:
-        if plan is None:
-            gains.append([])
-            continue
-        src, tgt, removals = plan
-        base = float(vectors[src] @ vectors[tgt])
-        gains.append(
-            [
-                Removal(
-                    kind,
-                    which,
-                    piece,
-                    float(vectors[rest] @ vectors[tgt if which == "src" else src]) - base,
-                )
-                for kind, which, piece, rest in removals
-            ]
-        )
-    return gains
-
-
 def _matched_flags(
     bead: Bead,
     divergence: float,
     sides: Sides,
-    removals: list[Removal],
-    needed: dict[str, float],
+    words: BeadWords,
+    scale: float | None,
     params: FlagParams,
 ) -> list[Flag]:
     src, tgt = " ".join(sides.src), " ".join(sides.tgt)
@@ -251,13 +190,16 @@ def _matched_flags(
                 tuple(tgt[q.start : q.end] for q in mismatch.tgt),
             )
         )
-    flags += [_partial_flag(r) for r in removals if r.gain > needed[r.kind]]
+    if scale is not None:
+        replaced = _replaced(words, sides, scale, params)
+        flags += replaced or _runs_without_counterpart(words, sides, scale, params)
+    flags += _negation_flags(words, sides, params)
     flags += [
         Flag("name_mismatch", m.reason, (), (tgt[m.start : m.end],))
         for m in name_mismatches(src, sides.src_lang, tgt, sides.tgt_lang)
     ]
     threshold = min(params.threshold / params.sensitivity, 0.999)
-    if divergence > threshold:
+    if divergence > threshold and not any(f.category == "meaning_shift" for f in flags):
         flags.append(
             Flag(
                 "meaning_shift",
@@ -268,79 +210,197 @@ def _matched_flags(
     return flags
 
 
-def _gains_needed(removals: list[list[Removal]], params: FlagParams) -> dict[str, float]:
-    """Per kind of removal, the gain a removal must beat: the kind's floor, and an outlier
-    among the document's removals of that kind (some encoders and texts, e.g. classical
-    Arabic, gain from any shortening)."""
-    floors = {
-        "sentence": params.sentence_gain,
-        "clause": params.clause_gain,
-        "negation": params.negation_gain,
-    }
-    needed = {}
-    for kind, floor in floors.items():
-        gains = np.array([r.gain for bead in removals for r in bead if r.kind == kind])
-        outlier = -np.inf
-        if len(gains) >= 8:
-            median, high = np.percentile(gains, [50, 90])
-            outlier = high + params.gain_spread * max(high - median, 0.0)
-        needed[kind] = max(floor, outlier) / params.sensitivity
-    return needed
+# --- content words with no counterpart ---
 
 
-def _partial_flag(removal: Removal) -> Flag:
-    quoted = _quote(removal.piece)
-    spans = {"src_spans": (), "tgt_spans": ()} | {f"{removal.side}_spans": (removal.piece,)}
-    original = removal.side == "src"
-    if removal.kind == "negation":
-        where = (
-            "of the original is not in the translation"
-            if original
-            else ("of the translation is not in the original")
-        )
-        return Flag("meaning_shift", f"the negation {quoted} {where}", **spans)
-    if original:
-        reason = f"partial: the {removal.kind} {quoted} of the original seems untranslated"
-        return Flag("omission", reason, **spans)
-    reason = f"partial: the {removal.kind} {quoted} of the translation is not in the original"
-    return Flag("addition", reason, **spans)
+def _cover_scale(words: list[BeadWords]) -> float:
+    """The factor that brings the document's median cover to 0.6, the scale of the
+    thresholds: word similarities of a classical text are lower throughout."""
+    covers = [
+        c
+        for bead in words
+        for tokens, cover in ((bead.src, bead.src_cover), (bead.tgt, bead.tgt_cover))
+        for t, c in zip(tokens, cover, strict=True)
+        if t.content and c < 1.0  # numbers and names linked by value or spelling aside
+    ]
+    median = float(np.median(covers)) if covers else 0.6
+    return 0.6 / max(median, 0.05)
 
 
-def _negation_removals(sides: Sides) -> list[tuple[str, str, str, str]]:
-    src, tgt = " ".join(sides.src), " ".join(sides.tgt)
-    cues = {
-        "src": list(_negation_cues(src, sides.src_lang)),
-        "tgt": list(_negation_cues(tgt, sides.tgt_lang)),
-    }
-    if len(cues["src"]) == len(cues["tgt"]):
+def _runs_without_counterpart(
+    words: BeadWords, sides: Sides, scale: float, params: FlagParams
+) -> list[Flag]:
+    """Partial omissions and additions: on each side, the run of `window` consecutive
+    content words of one sentence with the lowest mean cover, if that is below
+    `omit_cover` (original) or `add_cover` (translation)."""
+    flags = []
+    for side, tokens, cover, texts, limit in (
+        ("src", words.src, words.src_cover, sides.src, params.omit_cover),
+        ("tgt", words.tgt, words.tgt_cover, sides.tgt, params.add_cover),
+    ):
+        run = _weakest_run(tokens, [c * scale for c in cover], params.window)
+        if run is None or run[0] >= limit * params.sensitivity:
+            continue
+        _, first, last = run
+        passage = _passage(tokens, first, last, texts)
+        spans = {"src_spans": (), "tgt_spans": ()} | {f"{side}_spans": (passage,)}
+        if side == "src":
+            where = "of the original has no counterpart in the translation"
+            flags.append(Flag("omission", f"partial: {_quote(passage)} {where}", **spans))
+        else:
+            where = "of the translation has no counterpart in the original"
+            flags.append(Flag("addition", f"partial: {_quote(passage)} {where}", **spans))
+    return flags
+
+
+def _weakest_run(
+    tokens: Sequence[Token], cover: Sequence[float], window: int
+) -> tuple[float, int, int] | None:
+    """(mean cover, first token, last token) of the run of `window` content words within
+    one sentence with the lowest mean cover, or None if no sentence has that many."""
+    content = [i for i, t in enumerate(tokens) if t.content]
+    best = None
+    for k in range(len(content) - window + 1):
+        run = content[k : k + window]
+        if tokens[run[0]].sentence != tokens[run[-1]].sentence:
+            continue
+        mean = float(np.mean([cover[i] for i in run]))
+        if best is None or mean < best[0]:
+            best = (mean, run[0], run[-1])
+    return best
+
+
+def _passage(tokens: Sequence[Token], first: int, last: int, texts: Sequence[str]) -> str:
+    """The text of one sentence from token `first` to token `last`, as written."""
+    sentence = tokens[first].sentence
+    return texts[sentence][tokens[first].start : tokens[last].end]
+
+
+def _replaced(words: BeadWords, sides: Sides, scale: float, params: FlagParams) -> list[Flag]:
+    """A replaced sentence: most content words of both sides have no counterpart."""
+    shares = []
+    for tokens, cover in ((words.src, words.src_cover), (words.tgt, words.tgt_cover)):
+        covers = [c * scale for t, c in zip(tokens, cover, strict=True) if t.content]
+        if len(covers) < params.window:
+            return []
+        shares.append(float(np.mean([c < params.replaced_cover for c in covers])))
+    if min(shares) < params.replaced_share / params.sensitivity:
         return []
-    side = "src" if len(cues["src"]) > len(cues["tgt"]) else "tgt"
-    text = src if side == "src" else tgt
-    cue = cues[side][0]
-    rest = re.sub(r"\s+", " ", text[: cue.start()] + text[cue.end() :]).strip()
-    word = (
-        re.search(r"\S*$", text[: cue.start()]).group()
-        + re.match(r"\S*", text[cue.start() :]).group()
-    )
-    return [("negation", side, word.strip(".,;:!?،؛"), rest)]
+    return [
+        Flag(
+            "meaning_shift",
+            f"the translation says something else: {min(shares):.0%} or more of the content "
+            "words of each side have no counterpart on the other",
+            tuple(sides.src),
+            tuple(sides.tgt),
+        )
+    ]
 
 
-def _negation_cues(text: str, lang: str):
-    pattern = _NEGATION.get(lang)
-    return pattern.finditer(text) if pattern else iter(())
+# --- negation ---
+
+_EN_NEGATIONS = frozenset(
+    ("not", "no", "never", "nor", "neither", "none", "nothing", "nobody", "cannot", "without")
+)
+# Words that negate themselves: their scope starts with them.
+_EN_NEGATIVE_WORDS = frozenset(("unlikely", "impossible", "unable", "unaware", "unjust"))
+_EN_RESTRICTIVE = frozenset(("but", "except", "save", "only", "other", "besides"))
+_AR_NEGATIONS = frozenset(("لا", "لم", "لن", "ليس", "ليست", "ليسوا", "لست", "لستم", "بلا", "بدون"))
+# Negative or not, depending on the sentence: ما is also "what", غير "other than".
+_AR_MAYBE_NEGATIONS = frozenset(("ما", "غير", "دون", "لما", "عدم"))
+_AR_EXCEPT = frozenset(("الا",))
+# Fixed phrases that negate nothing: "especially", "must", "still".
+_AR_NOT_NEGATIONS = frozenset(
+    [("لا", "سيما"), ("لا", "بد"), ("لا", "يزال"), ("لا", "تزال"), ("ما", "زال"), ("ما", "يزال")]
+)
 
 
-def _clauses(sentence: str, min_words: int) -> list[tuple[str, str]]:
-    """(clause, sentence without it) for every clause of at least `min_words` words that
-    leaves at least as many."""
-    words = len(sentence.split())
+@dataclass(frozen=True)
+class _Cue:
+    index: int  # token index
+    strong: bool  # its absence from the other side is a flag; a weak cue only absorbs
+
+
+def _negation_flags(words: BeadWords, sides: Sides, params: FlagParams) -> list[Flag]:
+    """A negation of a side that has more strong negations than the other has negations,
+    unless its scope (the next `scope` content words) is linked to words of the other side
+    that a negation shortly precedes (one negation rendered by two: "neither … nor").
+
+    Weak cues, which absorb a negation of the other side but are never flagged: Arabic ما
+    غير دون (negative or not), a negation followed by إلا in its sentence (لا … إلا is
+    "only"), and English negations followed by "but", "except", "save" ("none but")."""
+    cues = {
+        "src": _cues(words.src, sides.src_lang),
+        "tgt": _cues(words.tgt, sides.tgt_lang),
+    }
+    if not cues["src"] and not cues["tgt"]:
+        return []
+    flags = []
+    for side, other in (("src", "tgt"), ("tgt", "src")):
+        tokens = words.src if side == "src" else words.tgt
+        texts = sides.src if side == "src" else sides.tgt
+        unmatched = []
+        for cue in (c for c in cues[side] if c.strong):
+            more = _strong_count(cues[side]) > len(cues[other])
+            if more and not _scope_negated(words, side, cue.index, cues[other], params.scope):
+                unmatched.append(cue)
+        if unmatched:
+            cue = unmatched[0]
+            token = tokens[cue.index]
+            word = texts[token.sentence][token.start : token.end]
+            where = "original" if side == "src" else "translation"
+            there = "translation" if side == "src" else "original"
+            spans = {"src_spans": (), "tgt_spans": ()} | {f"{side}_spans": (word,)}
+            flags.append(
+                Flag(
+                    "meaning_shift",
+                    f"the negation {_quote(word)} of the {where} has no negation in the {there}",
+                    **spans,
+                )
+            )
+    return flags
+
+
+def _cues(tokens: Sequence[Token], lang: str) -> list[_Cue]:
+    """The negation cues of one side, strong or weak."""
     found = []
-    for match in _CLAUSE.finditer(sentence):
-        size = len(match.group(0).split())
-        if size >= min_words and words - size >= min_words:
-            rest = sentence[: match.start()] + sentence[match.end() :]
-            found.append((match.group(0).strip(" ,;:،؛"), re.sub(r"\s+", " ", rest).strip()))
+    for i, token in enumerate(tokens):
+        rest = [t.form for t in tokens[i + 1 :] if t.sentence == token.sentence]
+        if lang == "ar":
+            if rest[:1] and (token.form, rest[0]) in _AR_NOT_NEGATIONS:
+                continue
+            if token.form in _AR_NEGATIONS:
+                found.append(_Cue(i, strong=not _AR_EXCEPT & set(rest)))
+            elif token.form in _AR_MAYBE_NEGATIONS:
+                found.append(_Cue(i, strong=False))
+        elif token.form in _EN_NEGATIONS | _EN_NEGATIVE_WORDS or token.form.endswith("n't"):
+            if token.form == "not" and rest[:1] == ["only"]:
+                continue
+            found.append(_Cue(i, strong=not _EN_RESTRICTIVE & set(rest[:8])))
     return found
+
+
+def _strong_count(cues: Sequence[_Cue]) -> int:
+    return sum(c.strong for c in cues)
+
+
+def _scope_negated(
+    words: BeadWords, side: str, index: int, other_cues: Sequence[_Cue], scope: int
+) -> bool:
+    """Whether the words the negation at token `index` bears on are linked to words of the
+    other side with a negation shortly before them."""
+    tokens = words.src if side == "src" else words.tgt
+    other = words.tgt if side == "src" else words.src
+    sentence = tokens[index].sentence
+    scope_tokens = [
+        i for i in range(index, len(tokens)) if tokens[i].content and tokens[i].sentence == sentence
+    ][:scope]
+    targets = {j for i in scope_tokens for j in words.linked(side, i)}
+    return any(
+        0 < j - cue.index <= scope + 2 and other[cue.index].sentence == other[j].sentence
+        for j in targets
+        for cue in other_cues
+    )
 
 
 def _cost_scale(costs: Sequence[float], params: FlagParams) -> tuple[float, float]:

@@ -7,8 +7,6 @@ import pytest
 from align.aligning import Bead
 from align.scoring import (
     FlagParams,
-    Sides,
-    candidate_removals,
     divergence_of,
     score_beads,
     unrelated_warning,
@@ -124,15 +122,43 @@ def test_sensitivity_moves_the_meaning_shift_threshold():
     assert divergence > 0.5 / high.sensitivity and divergence < 0.5 / low.sensitivity
 
 
-def test_candidate_removals_cover_sentences_clauses_and_negations():
-    sides = Sides(
-        ["لم يحضر الوزير الاجتماع، الذي عقد في العاصمة صباح الاثنين."],
-        ["The minister attended the meeting.", "It was held in the capital on Monday."],
-        "ar",
-        "en",
-    )
-    kinds = {(kind, side) for kind, side, _, _ in candidate_removals(sides, FlagParams())}
-    assert kinds == {("sentence", "tgt"), ("clause", "src"), ("negation", "src")}
+def test_la_illa_is_only_not_a_dropped_negation(use_encoder):
+    # لا … إلا reads "only": an English rendering without a negation is faithful.
+    pairs = [
+        *FAITHFUL,
+        ("لا يحق التصويت إلا للمواطنين.", "Only citizens have the right to vote."),
+    ]
+    bead = score(pairs, use_encoder)[-1]
+    assert not any("negation" in f.reason for f in bead.flags)
+
+
+def test_by_no_means_meets_negative_ma(use_encoder):
+    # bead 98 of sura 2 (Pickthall): "by no means" against وما هو, a negation by ما.
+    pairs = [
+        *FAITHFUL,
+        ("وما هو بمزحزحه من العذاب.", "That would by no means remove him from the doom."),
+    ]
+    bead = score(pairs, use_encoder)[-1]
+    assert not any("negation" in f.reason for f in bead.flags)
+
+
+def test_a_dropped_negation_points_at_the_arabic_word(use_encoder):
+    pairs = [*FAITHFUL, ("لم يحضر الوزير الاجتماع.", "The minister attended the meeting.")]
+    bead = score(pairs, use_encoder)[-1]
+    flag = next(f for f in bead.flags if "negation" in f.reason)
+    assert flag.category == "meaning_shift" and flag.src_spans == ("لم",)
+
+
+def test_a_replaced_sentence_is_a_meaning_shift(use_encoder):
+    pairs = [
+        *FAITHFUL,
+        (
+            "وأغلقت السلطات الطريق الرئيسي المؤدي إلى المدينة بسبب الفيضانات.",
+            "Doctors fear that cholera will spread among children living in camps.",
+        ),
+    ]
+    bead = score(pairs, use_encoder)[-1]
+    assert "meaning_shift" in categories(bead)
 
 
 def test_unrelated_warning_only_when_beads_are_at_chance():
