@@ -327,8 +327,9 @@ def _negation_flags(words: BeadWords, sides: Sides, params: FlagParams) -> list[
     that a negation shortly precedes (one negation rendered by two: "neither … nor").
 
     Weak cues, which absorb a negation of the other side but are never flagged: Arabic ما
-    غير دون (negative or not), a negation followed by إلا in its sentence (لا … إلا is
-    "only"), and English negations followed by "but", "except", "save" ("none but")."""
+    غير دون (negative or not), a negation in a sentence with إلا (لا … إلا is "only", and
+    the sentence is often recast around it), and English negations followed by "but",
+    "except", "save" ("none but")."""
     cues = {
         "src": _cues(words.src, sides.src_lang),
         "tgt": _cues(words.tgt, sides.tgt_lang),
@@ -370,7 +371,8 @@ def _cues(tokens: Sequence[Token], lang: str) -> list[_Cue]:
             if rest[:1] and (token.form, rest[0]) in _AR_NOT_NEGATIONS:
                 continue
             if token.form in _AR_NEGATIONS:
-                found.append(_Cue(i, strong=not _AR_EXCEPT & set(rest)))
+                sentence = {t.form for t in tokens if t.sentence == token.sentence}
+                found.append(_Cue(i, strong=not _AR_EXCEPT & sentence))
             elif token.form in _AR_MAYBE_NEGATIONS:
                 found.append(_Cue(i, strong=False))
         elif token.form in _EN_NEGATIONS | _EN_NEGATIVE_WORDS or token.form.endswith("n't"):

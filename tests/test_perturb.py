@@ -10,7 +10,14 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
-from divergence import Tally, at_location, detected, expected_flag_counts, udhr_gold
+from divergence import (
+    Tally,
+    at_location,
+    detected,
+    expected_flag_counts,
+    points_at_change,
+    udhr_gold,
+)
 from perturb import (
     PHRASES,
     Perturbation,
@@ -316,20 +323,33 @@ def test_tally_gives_recall_precision_and_f1():
     hit = [_bead((0,), (0,), "meaning_shift"), _bead((1,), (1,), "meaning_shift")]
     miss = [_bead((0,), (0,)), _bead((1,), (1,), "number_mismatch"), _bead((2,), (2,))]
     quiet = [_bead((0,), (0,)), _bead((1,), (1,))]
-    assert tally.add("a", hit, negated) is True
-    assert tally.add("a", miss, negated) is False
-    assert tally.add("b", quiet, negated) is False
+    assert tally.add(hit, negated) is True
+    assert tally.add(miss, negated) is False
+    assert tally.add(quiet, negated) is False
     figures = tally.figures()
     assert (figures["injected"], figures["detected"]) == (3, 1)
     assert figures["recall"] == pytest.approx(1 / 3)
     assert (figures["flags_at_location"], figures["flags"]) == (1, 2)
     assert figures["precision"] == pytest.approx(0.5)
     assert figures["f1"] == pytest.approx(2 * 0.5 / 3 / (0.5 + 1 / 3))
-    assert figures["by_corpus"] == {
-        "a": {"injected": 2, "detected": 1},
-        "b": {"injected": 1, "detected": 0},
-    }
     assert figures["misses_carry"] == {"number_mismatch": 1, "no flag": 1}
+
+
+def test_the_span_check_compares_highlighted_words_with_the_words_put_in():
+    phrase = Perturbation("insert_phrase", (), (), "tgt", 0, "", "as the older commentators")
+    on = [
+        ScoredBead((0,), (0,), 0.5, 0.5, 0.2, (Flag("addition", "r", (), ("older commentators",)),))
+    ]
+    off = [ScoredBead((0,), (0,), 0.5, 0.5, 0.2, (Flag("addition", "r", (), ("the city",)),))]
+    assert points_at_change(on, phrase) is True
+    assert points_at_change(off, phrase) is False
+    clause = Perturbation("delete_clause", (), (), "tgt", 0, "a clause", "")
+    assert points_at_change(on, clause) is None
+    tally = Tally()
+    tally.add(on, phrase)
+    tally.add(off, phrase)
+    merged = tally.merged(tally).figures()
+    assert (merged["spans_checked"], merged["spans_on_change"], merged["injected"]) == (4, 2, 4)
 
 
 def test_tally_without_flags_scores_zero():
