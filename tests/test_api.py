@@ -104,3 +104,33 @@ def test_every_sentence_appears_exactly_once_in_order(hashing_encoder, src, tgt)
     assert [j for b in result.beads for j in b.tgt] == list(range(len(tgt)))
     rendered = json.loads(result.render("json"))
     assert [s["text"] for s in rendered["sentences"]["source"]] == src
+
+
+def test_json_carries_the_word_links_of_each_bead(seed_alignment):
+    data = json.loads(seed_alignment.render("json"))
+    texts = {
+        "src": [s["text"] for s in data["sentences"]["source"]],
+        "tgt": [s["text"] for s in data["sentences"]["target"]],
+    }
+    linked = 0
+    for bead in data["beads"]:
+        if not (bead["src"] and bead["tgt"]):
+            assert "words" not in bead
+            continue
+        words = bead["words"]
+        for side in ("src", "tgt"):
+            for word in words[side]:
+                assert word["sentence"] in bead[side]
+                assert texts[side][word["sentence"]][word["start"] : word["end"]].strip()
+        for i, j in words["links"]:
+            assert words["src"][i]["content"] and words["tgt"][j]["content"]
+        linked += len(words["links"])
+    pairs = {
+        (
+            texts["src"][w["src"][i]["sentence"]][w["src"][i]["start"] : w["src"][i]["end"]],
+            texts["tgt"][w["tgt"][j]["sentence"]][w["tgt"][j]["start"] : w["tgt"][j]["end"]],
+        )
+        for w in (b["words"] for b in data["beads"] if "words" in b)
+        for i, j in w["links"]
+    }
+    assert ("الموصل", "Mosul") in pairs and linked > 100

@@ -12,7 +12,9 @@ from align.reviewing import Decision
 
 if TYPE_CHECKING:
     from align.result import Alignment
+    from align.scoring import ScoredBead
     from align.segmenting import Sentence
+    from align.wordlinking import Token
 
 SCHEMA_ID = "align-report/2"
 SCHEMA_PATH = Path(__file__).parent.parent / "schema" / "alignment.schema.json"
@@ -72,6 +74,7 @@ def report_data(alignment: Alignment) -> dict[str, Any]:
                     for f, flag_id in zip(bead.flags, alignment.flag_ids[index], strict=True)
                 ],
             }
+            | _words_data(bead)
             for index, bead in enumerate(alignment.beads)
         ],
         "review": {
@@ -95,6 +98,29 @@ def _review(decision: Decision | None) -> dict[str, str]:
         "severity": decision.severity,
         "comment": decision.comment,
         "updated": decision.updated,
+    }
+
+
+def _words_data(bead: ScoredBead) -> dict[str, Any]:
+    """The bead's words (sentence index, character span, content word or not) on each side
+    and the links between them, as indices into those lists; nothing for a bead without."""
+    if bead.words is None:
+        return {}
+    return {
+        "words": {
+            "src": [_token_data(t, bead.src) for t in bead.words.src],
+            "tgt": [_token_data(t, bead.tgt) for t in bead.words.tgt],
+            "links": [list(link) for link in bead.words.links],
+        }
+    }
+
+
+def _token_data(token: Token, sentences: tuple[int, ...]) -> dict[str, Any]:
+    return {
+        "sentence": sentences[token.sentence],
+        "start": token.start,
+        "end": token.end,
+        "content": token.content,
     }
 
 
