@@ -24,6 +24,7 @@ import jinja2
 from markupsafe import Markup
 
 from align.reporting.common import direction, fixed, version
+from align.reporting.word_links import word_links_data
 from align.reviewing import DECISIONS_FORMAT, SEVERITIES, Decision
 from align.scoring import CATEGORIES
 
@@ -33,8 +34,8 @@ if TYPE_CHECKING:
 
 _PAGE = resources.files("align.reporting") / "page"
 # The page's stylesheets and scripts (files in `page/`), inlined in this order.
-STYLESHEETS = ("report.css",)
-SCRIPTS = ("report.js", "review.js")
+STYLESHEETS = ("report.css", "wordlinks.css")
+SCRIPTS = ("report.js", "review.js", "wordlinks.js")
 # What would end an inlined <style> or <script> early.
 _CLOSING_TAG = re.compile(r"</(style|script)", re.IGNORECASE)
 
@@ -58,6 +59,7 @@ def render_html(alignment: Alignment) -> str:
         rows=[_row(a, i) for i in range(len(a.beads))],
         minimap=_minimap(a),
         review_data=_review_data(a),
+        word_links=word_links_data(a),
         stylesheets=STYLESHEETS,
         scripts=SCRIPTS,
     )
