@@ -15,6 +15,7 @@ absorb a counterpart on the other side, but a weak quantity left over never rais
 import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import lru_cache
 from typing import NamedTuple
 
 
@@ -548,8 +549,31 @@ class _Found:
     rounded: bool  # a decimal or a fraction, which a translation may round
 
 
-def _find(text: str, lang: str) -> list[_Found]:
-    """Every quantity of `text`, each marked weak or not."""
+# Words a number can begin with, and a quick fold of a text to look for them: most
+# sentences state no number, and reading them token by token is what costs.
+_EN_STARTERS = frozenset(
+    (*_EN_UNITS, *_EN_TENS, *_EN_MULTIPLIERS, *_EN_VAGUE, *_EN_ORDINALS, *_EN_FRACTIONS)
+) | {"several", "few"}
+_AR_STARTERS = frozenset(prefix + word for prefix in _ANY for word in _AR_LEXICON)
+_QUICK_FOLD = str.maketrans({**dict.fromkeys(_IGNORED), **_FOLDED})
+_QUICK_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _may_state_numbers(text: str, arabic: bool) -> bool:
+    """False when `text` has no digit and no word a number begins with."""
+    folded = text.translate(_QUICK_FOLD).lower()
+    if any(c.isdigit() for c in folded):
+        return True
+    words = set(_QUICK_WORD.findall(folded))
+    return not words.isdisjoint(_EN_STARTERS) or (arabic and not words.isdisjoint(_AR_STARTERS))
+
+
+@lru_cache(maxsize=4096)
+def _find(text: str, lang: str) -> tuple[_Found, ...]:
+    """Every quantity of `text`, each marked weak or not (cached: word linking and the
+    number check read the same sentences)."""
+    if not _may_state_numbers(text, lang == "ar"):
+        return ()
     norm, origin = _normalise(text)
     tokens = _tokens(norm)
     arabic = lang == "ar"
@@ -575,7 +599,7 @@ def _find(text: str, lang: str) -> list[_Found]:
         rounded = reading.decimal or not reading.value.is_integer()
         found.append(_Found(quantity, reading.weak, rounded))
         i = end
-    return found
+    return tuple(found)
 
 
 def extract_numbers(text: str, lang: str) -> list[Quantity]:

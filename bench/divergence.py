@@ -146,17 +146,27 @@ def points_at_change(beads: Sequence[ScoredBead], perturbation: Perturbation) ->
     """Whether an expected flag at the perturbed place highlights some of the words put in
     (an inserted phrase, an inserted "not", the new name); None where nothing was put in or
     the kind is not checked."""
-    changed = set(re.findall(r"[a-z]+", perturbation.after.lower()))
+    changed = _words(perturbation.after)
     if perturbation.kind not in SPAN_KINDS or not changed:
         return None
     return any(
-        changed & set(re.findall(r"[a-z]+", span.lower()))
+        changed & _words(span)
         for bead in beads
         if at_location(bead, perturbation)
         for flag in bead.flags
         if flag.category in perturbation.expected
         for span in flag.tgt_spans
     )
+
+
+_SMALL_WORDS = frozenset(
+    ("a", "an", "the", "of", "to", "in", "on", "at", "by", "for", "and", "or", "as", "is", "was")
+) | {"be", "that", "which", "this", "with"}
+
+
+def _words(text: str) -> set[str]:
+    """The words of a text, lower case, less the small words any two passages share."""
+    return set(re.findall(r"[a-z]+", text.lower())) - _SMALL_WORDS
 
 
 @dataclasses.dataclass
