@@ -52,7 +52,7 @@ class FlagParams:
     z_at_threshold: float = 3.5  # robust deviations above the document's median cover
     min_spread: float = 0.1  # relative to the median: short documents have a tiny MAD
     window: int = 4  # content words in a run without counterpart
-    add_cover: float = 0.42  # mean cover of such a run, at a document median cover of 0.6
+    add_cover: float = 0.43  # mean cover of such a run, at a document median cover of 0.6
     omit_cover: float = 0.40  # the same for the original's words
     replaced_cover: float = 0.45  # a content word below this (same scale) has no counterpart
     replaced_share: float = 0.6  # ... and a bead where this share of both sides has none
@@ -303,11 +303,20 @@ _EN_NEGATIONS = frozenset(
     ("not", "no", "never", "nor", "neither", "none", "nothing", "nobody", "cannot", "without")
 )
 # Words that negate themselves: their scope starts with them.
-_EN_NEGATIVE_WORDS = frozenset(("unlikely", "impossible", "unable", "unaware", "unjust"))
+_EN_NEGATIVE_WORDS = frozenset(("unlikely", "impossible", "unable", "unaware"))
+# Negations that continue or qualify another ("no one …, nor …"; "without"): they absorb a
+# negation of the other side but are not flagged on their own.
+_EN_WEAK_NEGATIONS = frozenset(("nor", "without"))
+_EN_CUES = _EN_NEGATIONS | _EN_NEGATIVE_WORDS
 _EN_RESTRICTIVE = frozenset(("but", "except", "save", "only", "other", "besides"))
-_AR_NEGATIONS = frozenset(("لا", "لم", "لن", "ليس", "ليست", "ليسوا", "لست", "لستم", "بلا", "بدون"))
-# Negative or not, depending on the sentence: ما is also "what", غير "other than".
-_AR_MAYBE_NEGATIONS = frozenset(("ما", "غير", "دون", "لما", "عدم"))
+_AR_NEGATIONS = frozenset(
+    ("لا", "لم", "لن", "ليس", "ليست", "ليسوا", "لست", "لستم", "بلا", "بدون")
+) | frozenset(  # with the interrogative أ (written ا once normalised): "Have We not …?"
+    ("الم", "افلا", "اولم", "افلم", "اولا", "اليس", "اوليس", "الست", "الن")
+)
+# Negative or not, depending on the sentence: ما is also "what", غير "other than", لولا
+# "but for" as often as "had … not".
+_AR_MAYBE_NEGATIONS = frozenset(("ما", "غير", "دون", "لما", "عدم", "لولا", "لوما"))
 _AR_EXCEPT = frozenset(("الا",))
 # Fixed phrases that negate nothing: "especially", "must", "still".
 _AR_NOT_NEGATIONS = frozenset(
@@ -375,10 +384,11 @@ def _cues(tokens: Sequence[Token], lang: str) -> list[_Cue]:
                 found.append(_Cue(i, strong=not _AR_EXCEPT & sentence))
             elif token.form in _AR_MAYBE_NEGATIONS:
                 found.append(_Cue(i, strong=False))
-        elif token.form in _EN_NEGATIONS | _EN_NEGATIVE_WORDS or token.form.endswith("n't"):
+        elif token.form in _EN_CUES or token.form.endswith("n't"):
             if token.form == "not" and rest[:1] == ["only"]:
                 continue
-            found.append(_Cue(i, strong=not _EN_RESTRICTIVE & set(rest[:8])))
+            restrictive = _EN_RESTRICTIVE & set(rest[:8])
+            found.append(_Cue(i, strong=not restrictive and token.form not in _EN_WEAK_NEGATIONS))
     return found
 
 

@@ -218,3 +218,13 @@ def test_false_alarms_of_sura_2_are_gone(use_encoder, verse):
     bead = score_beads(beads, src, tgt, "ar", "en", use_encoder)[-1]
     assert not any(f.category == "number_mismatch" for f in bead.flags), bead.flags
     assert not any("negation" in f.reason for f in bead.flags), bead.flags
+
+
+def test_rhetorical_questions_keep_their_negation(use_encoder):
+    # ألم نخلقكم: "Have We not created you?" (sura 77): أ + لم is a negation too.
+    pairs = [
+        *FAITHFUL,
+        ("ألم نخلقكم من ماء مهين", "Have We not created you from a fluid despicable?"),
+    ]
+    bead = score(pairs, use_encoder)[-1]
+    assert not any("negation" in f.reason for f in bead.flags), bead.flags
