@@ -97,6 +97,7 @@ _AR_FUNCTION = _words(
         اي اية بل ال قبل بعد بعضا عليه عليها عليهم عليكم علينا فيه فيها فيهم فيكم فينا منه منها منهم
         منكم منا عنه عنها عنهم له لها لهم لكم لنا لي به بها بهم بكم بنا اليه اليها اليهم اليكم الينا
         هنا هناك ثمه انما اما ايضا غير سوف سواء اياه اياكم اياهم اياك ايانا عسي لعل كأن كانما
+        كهذا كهذه كذلك هكذا شان
         """
 ) | {p + s for p in _AR_PREPOSITIONS for s in _AR_PRONOUN_SUFFIXES}
 _EN_FUNCTION = _words(
@@ -275,12 +276,18 @@ def similarity_matrix(
             if t.value is not None:
                 sims[i, j] = 1.0 if t.value == s.value else 0.0
     names = [j for j, t in enumerate(tgt) if t.content and t.text[:1].isupper() and len(t.form) > 2]
+    taken: set[int] = set()
     for j in names:
         spelt = [
             i for i in s_rows if src[i].value is None and transliterates(tgt[j].text, src[i].text)
         ]
-        if spelt:  # the closest of them: "Ezzor" is الزور, not آذار
-            sims[max(spelt, key=lambda i: sims[i, j]), j] = 1.0
+        # The closest of them ("Ezzor" is الزور, not آذار), one Arabic word per name as long
+        # as there are more: the second "Mosul" of a sentence is its second الموصل.
+        spelt = [i for i in spelt if i not in taken] or spelt
+        if spelt:
+            best = max(spelt, key=lambda i: sims[i, j])
+            sims[best, j] = 1.0
+            taken.add(best)
     return sims
 
 
