@@ -1,16 +1,14 @@
-"""Word links in the HTML report, in headless Chromium: a linked word lights up its
-counterpart on hover and on keyboard focus (page/wordlinks.js)."""
+"""Word links in the HTML report, in headless Chromium (see tests/browser.py): a linked
+word lights up its counterpart on hover and on keyboard focus (page/wordlinks.js)."""
 
 from __future__ import annotations
-
-from tests.test_browser import browser, open_report, pytestmark  # noqa: F401 (fixtures)
 
 
 def counterparts(page) -> list[str]:
     return page.eval_on_selector_all("span.w-counterpart", "spans => spans.map(s => s.textContent)")
 
 
-def test_hovering_a_word_shows_its_counterpart(open_report, seed_alignment):  # noqa: F811
+def test_hovering_a_word_shows_its_counterpart(open_report, seed_alignment):
     page = open_report(seed_alignment).page
     mosul = page.locator("td.tgt span.w", has_text="Mosul").first
     mosul.hover()
@@ -20,7 +18,7 @@ def test_hovering_a_word_shows_its_counterpart(open_report, seed_alignment):  # 
     assert counterparts(page) == []
 
 
-def test_focusing_a_word_shows_its_counterpart(open_report, seed_alignment):  # noqa: F811
+def test_focusing_a_word_shows_its_counterpart(open_report, seed_alignment):
     page = open_report(seed_alignment).page
     arabic = page.locator("td.src span.w", has_text="الموصل").first
     arabic.focus()
