@@ -32,6 +32,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from align.safetext import clean
 from align.segmenting import looks_like
 
 DEFAULT_MAX_INPUT_BYTES = 20 * 1024**2  # about 100,000 sentences: hours of embedding
@@ -431,12 +432,19 @@ def _language(lang: str) -> str:
 # --- warnings on stderr ---------------------------------------------------------------------
 
 
+def say(line: str) -> None:
+    """Print `line` on stderr, made safe for a terminal first (a file name or a sentence in
+    it may hold escape sequences: see align.safetext); nothing if stderr is closed."""
+    if sys.stderr is not None:
+        with contextlib.suppress(OSError, ValueError):
+            print(clean(line), file=sys.stderr, flush=True)
+
+
 class _WarningLines(logging.Handler):
     """Shows what `align` logs as a warning (an unusable cache) as `align: warning: ...`."""
 
     def emit(self, record: logging.LogRecord) -> None:
-        if sys.stderr is not None:
-            print(f"align: warning: {record.getMessage()}", file=sys.stderr, flush=True)
+        say(f"align: warning: {record.getMessage()}")
 
 
 _WARNING_LINES = _WarningLines(logging.WARNING)

@@ -27,6 +27,7 @@ from align.reporting.json_report import SCHEMA_ID, SCHEMA_PATH, render_json, rep
 from align.reporting.md_report import render_md
 from align.reporting.tmx_report import render_tmx
 from align.reporting.tsv_report import render_tsv
+from align.safetext import clean_alignment
 
 if TYPE_CHECKING:
     from align.result import Alignment
@@ -61,7 +62,7 @@ def render(alignment: Alignment, fmt: str) -> str:
         raise ValueError(
             f"unknown report format {fmt!r}; expected one of: {', '.join(FORMATS)}"
         ) from None
-    return renderer(alignment)
+    return renderer(clean_alignment(alignment))  # no raw control reaches any format
 
 
 def format_for_path(path: str | Path) -> str:
