@@ -6,17 +6,23 @@
     >>> [b.status for b in result.flagged]   # 'omission', 'number_mismatch', ...
 
 `compare` splits both texts into sentences; `align_sentences` takes them already split.
+The default encoder is loaded once per process, and sentence vectors are kept in the same
+cache on disk as the command line's (`$ALIGN_CACHE_DIR`, else the user's cache folder):
+pass `cache=False` not to use it, or `cache="some/folder"` for another one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 
-from align import anchoring
+from align import anchoring, progress
 from align.aligning import (
     AlignParams,
     Bead,
@@ -27,12 +33,23 @@ from align.aligning import (
     unsure_beads,
     with_runs,
 )
-from align.cache import CachedEncoder
-from align.encoding import DEFAULT_MODEL, Encoder, ModelError, embed_runs, embed_texts, load_encoder
+from align.cache import CachedEncoder, cache_file, default_cache_dir
+from align.encoding import (
+    DEFAULT_MODEL,
+    Encoder,
+    ModelError,
+    embed_runs,
+    embed_texts,
+    load_encoder,
+    shared_encoder,
+)
 from align.result import Alignment
 from align.reviewing import Decisions, DecisionsError, resolve_anchors
+from align.safetext import clean
 from align.scoring import Flag, FlagParams, ScoredBead, score_beads, unrelated_warning
 from align.segmenting import Sentence, split_sentences
+
+CacheOption = bool | str | os.PathLike
 
 __all__ = [
     "AlignParams",
@@ -56,10 +73,12 @@ def compare(
     translation: str,
     src_lang: str = "ar",
     tgt_lang: str = "en",
-    model: str | Encoder | None = None,
+    model: str | os.PathLike | Encoder | None = None,
     align_params: AlignParams | None = None,
     flag_params: FlagParams | None = None,
     decisions: Decisions | str | Path | None = None,
+    *,
+    cache: CacheOption = True,
 ) -> Alignment:
     """Split both texts into sentences, align them and flag where they diverge.
 
@@ -68,16 +87,24 @@ def compare(
     paragraphs, no bead crosses a paragraph boundary. `decisions` (a `Decisions` or a
     decisions file exported from the HTML report) are a reviewer's work on an earlier
     run: their sentence links are kept as fixed beads, and their decisions applied.
+    `cache`: True keeps sentence vectors in the command line's cache folder, a folder
+    keeps them there, False keeps none between calls.
+
+    Raises TypeError or ValueError, saying what was expected, for an argument of the wrong
+    type or value: texts that are not `str`, or are empty, or hold no sentence.
     """
+    _check_options(src_lang, tgt_lang, model, align_params, flag_params, cache)
+    sides = []
+    for text, lang, name in (
+        (original, src_lang, "original"),
+        (translation, tgt_lang, "translation"),
+    ):
+        sentences = split_sentences(clean(_text(text, name)), lang)
+        if not sentences:
+            raise ValueError(f"{name} holds no sentence: {text[:40]!r}")
+        sides.append(sentences)
     return align_sentences(
-        split_sentences(original, src_lang),
-        split_sentences(translation, tgt_lang),
-        src_lang,
-        tgt_lang,
-        model,
-        align_params,
-        flag_params,
-        decisions,
+        *sides, src_lang, tgt_lang, model, align_params, flag_params, decisions, cache=cache
     )
 
 
@@ -86,34 +113,36 @@ def align_sentences(
     tgt_sentences: Sequence[str | Sentence],
     src_lang: str = "ar",
     tgt_lang: str = "en",
-    model: str | Encoder | None = None,
+    model: str | os.PathLike | Encoder | None = None,
     align_params: AlignParams | None = None,
     flag_params: FlagParams | None = None,
     decisions: Decisions | str | Path | None = None,
+    *,
+    cache: CacheOption = True,
 ) -> Alignment:
     """Align sentences that are already split (strings, or `Sentence`s with paragraphs);
-    `decisions` as for `compare`."""
-    src = [_as_sentence(s) for s in src_sentences]
-    tgt = [_as_sentence(s) for s in tgt_sentences]
+    `model`, `decisions` and `cache` as for `compare`. Raises TypeError or ValueError,
+    saying what was expected, for an argument of the wrong type or value (an empty list of
+    sentences, a text instead of a list of sentences)."""
+    _check_options(src_lang, tgt_lang, model, align_params, flag_params, cache)
+    src = _sentences(src_sentences, "src_sentences")
+    tgt = _sentences(tgt_sentences, "tgt_sentences")
     if decisions is not None and not isinstance(decisions, Decisions):
         decisions = Decisions.load(decisions)
     anchors = resolve_anchors(decisions.anchors, src, tgt)[0] if decisions else ()
-    encoder = model if model is not None and not isinstance(model, str) else load_encoder(model)
-    # Scoring embeds whole beads again, which the aligner has embedded as runs: share them
-    # (a cache on disk already does).
-    if not isinstance(encoder, CachedEncoder):
-        encoder = CachedEncoder(encoder)
     links = [(a.src, a.tgt) for a in anchors]
-    beads = align_vectors(src, tgt, encoder, align_params or AlignParams(), links)
-    scored = score_beads(
-        beads,
-        [s.text for s in src],
-        [s.text for s in tgt],
-        src_lang,
-        tgt_lang,
-        encoder,
-        flag_params,
-    )
+    with _encoder(model, cache) as encoder:
+        beads = align_vectors(src, tgt, encoder, align_params or AlignParams(), links)
+        progress.stage(progress.SCORING)
+        scored = score_beads(
+            beads,
+            [s.text for s in src],
+            [s.text for s in tgt],
+            src_lang,
+            tgt_lang,
+            encoder,
+            flag_params,
+        )
     warning = unrelated_warning(beads)
     result = Alignment(
         src_sentences=src,
@@ -144,6 +173,7 @@ def align_vectors(
     Each search asks the encoder (and so the cache) once, for both sides.
     """
     src_texts, tgt_texts = [s.text for s in src], [t.text for t in tgt]
+    progress.stage(progress.EMBEDDING_SENTENCES)
     singles = embed_texts(src_texts + tgt_texts, encoder)
     problem = make_problem(
         singles[: len(src)],
@@ -156,10 +186,12 @@ def align_vectors(
     )
     fixed = anchoring.fixed_spans(links, params.max_size)
     barriers = anchoring.barriers(fixed, _paragraph_barriers(src, tgt))
+    progress.stage(progress.ALIGNING)
     first = anchoring.keep_fixed(align_problem(problem, barriers), problem, fixed)
     if params.refine_radius == 0 or not src or not tgt:
         return first
     unsure = unsure_beads(first, params.sure_margin)
+    progress.stage(progress.EMBEDDING_RUNS)
     src_runs, tgt_runs = embed_runs(
         [src_texts, tgt_texts],
         [
@@ -171,6 +203,7 @@ def align_vectors(
         encoder,
     )
     refined = with_runs(problem, Runs(*src_runs), Runs(*tgt_runs))
+    progress.stage(progress.REALIGNING)
     return anchoring.keep_fixed(align_problem(refined, barriers, first), refined, fixed)
 
 
@@ -189,5 +222,103 @@ def _paragraph_starts(sentences: list[Sentence]) -> list[int]:
     ]
 
 
-def _as_sentence(sentence: str | Sentence) -> Sentence:
-    return sentence if isinstance(sentence, Sentence) else Sentence(sentence, 0)
+@contextmanager
+def _encoder(model: str | os.PathLike | Encoder | None, cache: CacheOption) -> Iterator[Encoder]:
+    """The encoder for `model` behind a cache, for one comparison: a model by name is
+    loaded once per process; the cache is on disk unless `cache` is False or the encoder
+    cannot say which model it is (no `fingerprint`), else in memory, so that scoring
+    reuses the vectors the aligner made. An encoder that is a cache already is used as it
+    is."""
+    if model is None or isinstance(model, (str, os.PathLike)):
+        encoder = shared_encoder(os.fspath(model) if model is not None else None)
+    else:
+        encoder = model
+    if isinstance(encoder, CachedEncoder):
+        yield encoder
+        return
+    on_disk = cache is not False and getattr(encoder, "fingerprint", None)
+    folder = default_cache_dir() if cache is True else cache
+    with CachedEncoder(encoder, cache_file(folder) if on_disk else ":memory:") as cached:
+        yield cached
+
+
+def _check_options(
+    src_lang: object,
+    tgt_lang: object,
+    model: object,
+    align_params: object,
+    flag_params: object,
+    cache: object,
+) -> None:
+    """TypeError or ValueError for an option of the public API that cannot work."""
+    for value, name in ((src_lang, "src_lang"), (tgt_lang, "tgt_lang")):
+        if not isinstance(value, str):
+            raise TypeError(
+                f"{name} must be a language code such as 'ar' (a str), not {_kind(value)}"
+            )
+        if not value.strip():
+            raise ValueError(f"{name} is empty: give a language code such as 'ar' or 'en'")
+    if isinstance(model, (str, os.PathLike)) and not os.fspath(model).strip():
+        raise ValueError("model is empty: give None for the bundled encoder, or a model name")
+    if not (
+        model is None
+        or isinstance(model, (str, os.PathLike))
+        or callable(getattr(model, "encode", None))
+    ):
+        raise TypeError(
+            "model must be None (the bundled encoder), a sentence-transformers model name or "
+            f"folder, or an encoder with an encode(texts) method, not {_kind(model)}"
+        )
+    for value, kind, name in (
+        (align_params, AlignParams, "align_params"),
+        (flag_params, FlagParams, "flag_params"),
+    ):
+        if value is not None and not isinstance(value, kind):
+            raise TypeError(f"{name} must be None or an align.{kind.__name__}, not {_kind(value)}")
+    if flag_params is not None and not (
+        math.isfinite(flag_params.sensitivity) and flag_params.sensitivity > 0
+    ):
+        raise ValueError(
+            f"flag_params.sensitivity must be a positive number, not {flag_params.sensitivity!r}"
+        )
+    if not isinstance(cache, (bool, str, os.PathLike)):
+        raise TypeError(f"cache must be True, False or a folder, not {_kind(cache)}")
+
+
+def _text(value: object, name: str) -> str:
+    """`value` if it is a text with something in it, else TypeError or ValueError."""
+    if isinstance(value, (bytes, bytearray)):
+        raise TypeError(
+            f"{name} must be a str, not bytes: decode it first, e.g. {name}.decode('utf-8')"
+        )
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, not {_kind(value)}")
+    if not value.strip():
+        raise ValueError(f"{name} is empty")
+    return value
+
+
+def _sentences(values: object, name: str) -> list[Sentence]:
+    """`values` as `Sentence`s with their texts cleaned (see align.safetext), or TypeError
+    or ValueError if it is not a non-empty sequence of str or Sentence."""
+    if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
+        hint = ": for a whole text, use align.compare" if isinstance(values, str) else ""
+        raise TypeError(
+            f"{name} must be a list of sentences (str or Sentence), not {_kind(values)}{hint}"
+        )
+    if not values:
+        raise ValueError(f"{name} is empty: there is nothing to align")
+    sentences = []
+    for index, value in enumerate(values):
+        if isinstance(value, Sentence) and isinstance(value.text, str):
+            sentences.append(Sentence(clean(value.text), value.paragraph))
+        elif isinstance(value, str):
+            sentences.append(Sentence(clean(value), 0))
+        else:
+            raise TypeError(f"{name}[{index}] must be a str or a Sentence, not {_kind(value)}")
+    return sentences
+
+
+def _kind(value: object) -> str:
+    """How a wrong value is named in an error: "int", "None", "list"."""
+    return "None" if value is None else type(value).__name__

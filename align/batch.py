@@ -247,6 +247,7 @@ def align_task(task: Task, options: Options) -> tuple[str, Stats]:
         encoder,
         options.align_params,
         options.flag_params,
+        cache=False,  # `encoder` is behind the cache of the options, if any
     )
     result = replace(result, src_name=task.src_name, tgt_name=task.tgt_name)
     text = result.render(task.fmt)

@@ -168,7 +168,7 @@ class CachedEncoder:
         """The cache opened for reading only, when it exists but cannot be written (a
         read-only file or folder), with a warning that says so; else None, with a warning
         that says why the cache cannot be used."""
-        if self._path != ":memory:" and os.path.isfile(self._path):
+        if _read_only(self._path, error):
             try:
                 db = _connect_read_only(self._path)
             except sqlite3.Error:
@@ -205,6 +205,16 @@ class CachedEncoder:
         else:
             advice = str(error)
         log.warning("cannot use the vector cache %s (%s); embedding without it", self._path, advice)
+
+
+def _read_only(path: str, error: Exception) -> bool:
+    """Whether the cache file at `path` exists but cannot be written: `error` says so, or
+    the file or its folder is not writable (SQLite opens a read-only file, but fails on
+    its first write, or cannot make its journal in a read-only folder)."""
+    if path == ":memory:" or not os.path.isfile(path):
+        return False
+    writable = os.access(path, os.W_OK) and os.access(os.path.dirname(path) or ".", os.W_OK)
+    return not writable or "readonly" in str(error)
 
 
 def model_identity(encoder: Encoder) -> str:

@@ -10,16 +10,16 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import ExitStack
+from contextlib import ExitStack, closing, nullcontext
 from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
 
 import click
-import numpy as np
 import platformdirs
 
 import align
+from align import progress
 from align.aligning import AlignParams
 from align.anchoring import AnchorError
 from align.cache import (
@@ -27,7 +27,6 @@ from align.cache import (
     CachedEncoder,
     cache_file,
     default_cache_dir,
-    model_identity,
 )
 from align.edges import (
     DEFAULT_MAX_INPUT_BYTES,
@@ -39,6 +38,7 @@ from align.edges import (
     format_size,
     parse_size,
     read_text,
+    say,
     show_warnings,
     unreadable,
 )
@@ -61,27 +61,7 @@ Exit status:
      message)
   3  the two texts seem unrelated (the report is still written)"""
 PROGRESS_FROM = 300  # sentences, both sides together: below this the run takes seconds
-
-
-class ProgressEncoder:
-    """Shows a progress bar on stderr while the wrapped encoder works through its texts."""
-
-    def __init__(self, encoder: Encoder, batch: int = 256) -> None:
-        self.name = encoder.name
-        self.fingerprint = model_identity(encoder)  # what a cache keys vectors by
-        self.dimension = getattr(encoder, "dimension", None)
-        self._encoder = encoder
-        self._batch = batch
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        if len(texts) <= self._batch:
-            return self._encoder.encode(texts)
-        parts = []
-        with click.progressbar(length=len(texts), label="embedding", file=sys.stderr) as bar:
-            for start in range(0, len(texts), self._batch):
-                parts.append(self._encoder.encode(texts[start : start + self._batch]))
-                bar.update(len(parts[-1]))
-        return np.vstack(parts)
+ALIGNING_PAIRS = "aligning pairs"
 
 
 class Failure(click.ClickException):
@@ -90,7 +70,7 @@ class Failure(click.ClickException):
     exit_code = EXIT_BAD_INPUT
 
     def show(self, file=None) -> None:
-        click.echo(f"align: error: {self.message}", err=True)
+        say(f"align: error: {self.message}")
 
 
 class Commands(click.Group):
@@ -345,32 +325,38 @@ def report(
         decisions = Decisions.load(decisions_file) if decisions_file else None
     except DecisionsError as error:
         raise InputError(str(error)) from None
+    params = align_params(max_beads, fast)
+    display = None
+    if not quiet and len(src) + len(tgt) > PROGRESS_FROM:
+        display = progress.Display(progress.stages(params.refine_radius > 0))
     encoder = _load(model)
-    if not quiet and sys.stderr.isatty() and len(src) + len(tgt) > PROGRESS_FROM:
-        encoder = ProgressEncoder(encoder)
-    encoder = cached_encoder(encoder, cache_dir, no_cache)
+    encoder = cached_encoder(
+        progress.ProgressEncoder(encoder) if display else encoder, cache_dir, no_cache
+    )
     try:
-        result = align.align_sentences(
-            src,
-            tgt,
-            src_lang,
-            tgt_lang,
-            encoder,
-            align_params(max_beads, fast),
-            FlagParams(sensitivity=sensitivity),
-            decisions,
-        )
+        with progress.showing(display) if display else nullcontext():
+            result = align.align_sentences(
+                src,
+                tgt,
+                src_lang,
+                tgt_lang,
+                encoder,
+                params,
+                FlagParams(sensitivity=sensitivity),
+                decisions,
+                cache=False,  # `encoder` is behind the cache of --cache-dir, or --no-cache
+            )
     except AnchorError as error:
         raise InputError(str(error)) from None
     result = _named(result, original, translation)
     destination.write(result.render(fmt))
     if not quiet:
-        click.echo(_summary(result, destination), err=True)
+        say(_summary(result, destination))
         for line in _review_lines(result):
-            click.echo(f"align: {line}", err=True)
+            say(f"align: {line}")
     if result.warnings:
         for warning in result.warnings:
-            click.echo(f"align: warning: {warning}", err=True)
+            say(f"align: warning: {warning}")
         sys.exit(EXIT_UNRELATED)
 
 
@@ -582,12 +568,11 @@ def batch(
             if not scheduler:
                 raise
             raise InputError(f"cannot reach the Dask scheduler at {scheduler}: {error}") from None
-        bar = None
-        if not quiet and sys.stderr.isatty():
-            bar = stack.enter_context(
-                click.progressbar(length=len(pairs), label="aligning", file=sys.stderr)
-            )
-        on_row = (lambda _: bar.update(1)) if bar else None
+        on_row = None
+        if not quiet:
+            display = stack.enter_context(closing(progress.Display([ALIGNING_PAIRS], "pairs")))
+            display.stage(ALIGNING_PAIRS, len(pairs))
+            on_row = lambda _: display.done(1)  # noqa: E731
         rows = batching.run(client, pairs, options, force, on_row)
     try:
         summary.write(rows)
@@ -599,10 +584,8 @@ def batch(
         ) from None
     _report_rows(rows, every=False, warnings=not quiet)
     if not quiet:
-        click.echo(
-            f"align: {batching.describe(rows)}; summary written to {summary.json} and "
-            f"{summary.tsv}",
-            err=True,
+        say(
+            f"align: {batching.describe(rows)}; summary written to {summary.json} and {summary.tsv}"
         )
     if any(row.failed for row in rows):
         sys.exit(EXIT_BAD_INPUT)
@@ -614,7 +597,7 @@ def _report_rows(rows: Sequence, every: bool, warnings: bool = True) -> None:
     for row in rows:
         if every or row.failed or (warnings and row.warned):
             where = f"pair {row.pair.number} (line {row.pair.line}, {row.pair.original})"
-            click.echo(f"align: {where}: {row.status}", err=True)
+            say(f"align: {where}: {row.status}")
 
 
 def _load(model: str):

@@ -20,6 +20,7 @@ import hashlib
 import json
 import os
 import re
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
@@ -150,6 +151,20 @@ def load_encoder(model: str | None = None, threads: int | None = None) -> Encode
             "name or folder"
         )
     return SentenceTransformerEncoder(model, threads)
+
+
+_shared: dict[str, Encoder] = {}
+_sharing = threading.Lock()
+
+
+def shared_encoder(model: str | None = None) -> Encoder:
+    """The encoder named `model` (as for `load_encoder`), loaded once per process and then
+    shared: what `align.compare` uses, so that a loop over many texts loads it once."""
+    key = model or DEFAULT_MODEL
+    with _sharing:
+        if key not in _shared:
+            _shared[key] = load_encoder(key)
+        return _shared[key]
 
 
 def embed_texts(texts: Sequence[str], encoder: Encoder) -> np.ndarray:

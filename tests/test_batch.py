@@ -186,7 +186,9 @@ def test_a_local_run_writes_every_output_and_the_summary(tmp_path):
     result = batch(manifest, "--jobs", "2", cache=tmp_path / "cache")
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "cache" / "vectors.sqlite").stat().st_size > 0
-    assert result.stderr.startswith("align: 4 pairs: 4 done, 0 skipped, 0 failed; 12 beads")
+    lines = result.stderr.splitlines()
+    assert lines[0] == "align: aligning pairs · 0/4 pairs · 0:00 elapsed"  # not a terminal
+    assert lines[-1].startswith("align: 4 pairs: 4 done, 0 skipped, 0 failed; 12 beads")
     rows = summary(manifest)
     assert [row["pair"] for row in rows] == [1, 2, 3, 4]
     for k, row in enumerate(rows):
@@ -326,3 +328,30 @@ def test_a_killed_batch_leaves_whole_outputs_and_a_rerun_finishes_it(tmp_path):
     assert statuses(manifest) == ["skipped" if p in written else "done" for p in outputs]
     for output in outputs:
         check_report(output, original, translation)
+
+
+def test_a_summary_that_fails_late_leaves_every_result_on_stderr(tmp_path, monkeypatch):
+    from contextlib import nullcontext
+
+    from click.testing import CliRunner
+
+    from align import batch as batching
+    from align.cli import main
+
+    manifest = short_pairs(tmp_path, 3)
+    pairs = read_manifest(manifest)
+    statuses = ["done", "failed: ORIGINAL x is empty", "skipped"]
+    rows = [Row(pair, status) for pair, status in zip(pairs, statuses, strict=True)]
+    monkeypatch.setattr(batching, "open_client", lambda scheduler, jobs: nullcontext())
+    monkeypatch.setattr(batching, "run", lambda *args: rows)
+
+    def disk_full(self, rows):
+        raise OSError(28, "No space left on device", str(self.json))
+
+    monkeypatch.setattr(batching.Summary, "write", disk_full)
+    result = CliRunner().invoke(main, ["batch", str(manifest), "--no-cache", "-q"])
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert [line.split(": ", 2)[2] for line in lines[:3]] == statuses
+    assert lines[3].startswith("align: error: cannot write the summary")
+    assert "No space left on device" in lines[3] and len(lines) == 4

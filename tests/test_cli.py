@@ -120,15 +120,6 @@ def test_eval_of_a_malformed_dataset_is_a_one_line_error(tmp_path):
     one_line_error(run("eval", str(tmp_path)), "doc.gold")
 
 
-def test_progress_encoder_gives_the_same_vectors_in_batches(hashing_encoder, capsys):
-    from align.cli import ProgressEncoder
-
-    texts = [f"sentence number {i}" for i in range(700)]
-    batched = ProgressEncoder(hashing_encoder, batch=256).encode(texts)
-    assert (batched == hashing_encoder.encode(texts)).all()
-    assert "embedding" in capsys.readouterr().err
-
-
 def test_fast_embeds_fewer_texts_and_still_reports_every_sentence(tmp_path):
     import sqlite3
 

@@ -134,6 +134,34 @@ def test_04_a_model_replaced_in_its_folder_does_not_get_the_old_vectors(tmp_path
         np.testing.assert_allclose(cached.encode(texts), fresh, atol=1e-6)
 
 
+# 5. Terminal escapes and bidi controls go raw into Markdown, TSV and the terminal ------------
+
+
+ESCAPES = "\x1b]0;pwned\x07\x1b[2J"
+RLO = "\u202e"
+
+
+def test_05_escapes_and_open_bidi_controls_reach_no_output_raw(tmp_path):
+    original = tmp_path / "a.ar.txt"
+    translation = tmp_path / "b.en.txt"
+    original.write_text(SHORT_AR, encoding="utf-8")
+    translation.write_text(
+        f"The cat {ESCAPES}sits on the mat. Oil prices {RLO}rose today. The train arrived late.\n",
+        encoding="utf-8",
+    )
+    for fmt in ("md", "tsv", "json", "html", "tmx"):
+        result = run("report", original, translation, "-f", fmt, "-o", "-", "-q")
+        assert result.returncode == 0, result.stderr.decode()
+        out = result.stdout.decode()
+        assert "\x1b" not in out and "\x07" not in out and "pwned" not in out
+        assert "\u241b" in out  # ␛: the reader sees that something was there
+        for line in out.splitlines():  # every override is closed on its own line
+            assert line.count(RLO) == line.count("\u202c")
+    report = json.loads(run("report", original, translation, "-q").stdout)
+    numbers = [f for b in report["beads"] for f in b["flags"] if f["category"] == "number_mismatch"]
+    assert numbers == []  # the 0 and the 2 of the escapes are not numbers of the text
+
+
 # 6. A closed standard output loses the report and says it was written -----------------------
 
 
@@ -332,6 +360,32 @@ def test_16_a_read_only_cache_is_read_with_a_warning_that_says_so(tmp_path, capl
     assert len(warnings) == 1 and "read-only" in warnings[0] and "delete" not in warnings[0]
 
 
+# 17. Library: wrong arguments raise AttributeErrors, empty texts give a result ---------------
+
+
+@pytest.mark.parametrize(
+    ("args", "options", "error", "words"),
+    [
+        ((None, SHORT_EN), {}, TypeError, ["original must be a str", "None"]),
+        ((42, SHORT_EN), {}, TypeError, ["original must be a str", "int"]),
+        ((SHORT_AR.encode(), SHORT_EN), {}, TypeError, ["bytes", "decode"]),
+        ((SHORT_AR, SHORT_EN), {"model": 5}, TypeError, ["model must be", "int"]),
+        (("", SHORT_EN), {}, ValueError, ["original is empty"]),
+        ((SHORT_AR, "  \n"), {}, ValueError, ["translation is empty"]),
+    ],
+)
+def test_17_library_arguments_are_checked_with_messages_that_say_what_was_expected(
+    args, options, error, words, hashing_encoder
+):
+    import align
+
+    options = {"model": hashing_encoder, **options}
+    with pytest.raises(error) as raised:
+        align.compare(*args, **options)
+    for word in words:
+        assert word in str(raised.value)
+
+
 # 18. align eval on a folder with a non-UTF-8 file does not name it ---------------------------
 
 
@@ -372,3 +426,22 @@ def test_20_a_rerun_removes_the_temporaries_of_a_killed_batch(tmp_path):
     result = run("batch", manifest, "--no-cache", "-j", "1")
     assert result.returncode == 0, result.stderr.decode()
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["r.json"]
+
+
+# 21. Very long inputs print nothing when stderr is not a terminal ----------------------------
+
+
+def test_21_a_long_run_shows_its_stages_when_stderr_is_not_a_terminal(tmp_path):
+    sura = SEEDS.parent / "corpora" / "quran-pickthall"
+    args = ("report", "--presplit", "--fast", sura / "003.src", sura / "003.tgt")
+    result = run(*args, "-o", tmp_path / "r.json")
+    assert result.returncode == 0, result.stderr.decode()
+    lines = result.stderr.decode().splitlines()
+    stages = [line.split(" · ")[0] for line in lines if " · " in line]
+    assert stages == [
+        "align: [1/3] embedding sentences",
+        "align: [2/3] aligning",
+        "align: [3/3] scoring beads",
+    ]
+    assert all("elapsed" in line for line in lines[:3])
+    assert lines[-2].startswith("align: done in") and "report written" in lines[-1]
