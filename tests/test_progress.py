@@ -82,12 +82,12 @@ def test_a_log_gets_a_line_a_stage_and_one_a_minute_with_an_estimate():
         clock.now += 5
     assert stream.getvalue().splitlines() == [
         "align: [1/5] embedding sentences · 0:00 elapsed",
-        "align: [1/5] embedding sentences · 500/1,000 texts · 1:01 elapsed · about 3:03 left",
-        "align: [1/5] embedding sentences · 1,000/1,000 texts · 2:02 elapsed · about 2:02 left",
-        "align: [2/5] aligning · 2:02 elapsed · about 2:02 left",
-        "align: [3/5] embedding runs of sentences · 2:03 elapsed · about 2:02 left",
-        "align: [4/5] aligning again · 2:03 elapsed · about 0:12 left",
-        "align: [5/5] scoring beads · 2:03 elapsed · about 0:12 left",
+        "align: [1/5] embedding sentences · 500/1,000 texts · 1:01 elapsed · about 3:19 left",
+        "align: [1/5] embedding sentences · 1,000/1,000 texts · 2:02 elapsed · about 2:18 left",
+        "align: [2/5] aligning · 2:02 elapsed · about 2:18 left",
+        "align: [3/5] embedding runs of sentences · 2:03 elapsed · about 2:12 left",
+        "align: [4/5] aligning again · 2:03 elapsed · about 0:52 left",
+        "align: [5/5] scoring beads · 2:03 elapsed · about 0:49 left",
         "align: done in 2:08",
     ]
 
@@ -104,7 +104,7 @@ def test_a_terminal_gets_one_line_redrawn_in_place_and_cleared_at_the_end():
     assert "\n" not in text
     frames = text.split("\r")[1:]
     assert frames[0].startswith("align: [1/5] embedding sentences")
-    assert frames[-3].endswith("10/10 texts · 0:10 elapsed · about 0:10 left")
+    assert frames[-3].endswith("10/10 texts · 0:10 elapsed · about 0:11 left")
     assert frames[-2].strip() == "" and frames[-1] == ""  # the line is wiped at the end
 
 
