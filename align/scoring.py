@@ -63,6 +63,7 @@ class FlagParams:
     stray: float = 0.4  # a bead below this share of the median similarity whose one side ...
     stray_fit: float = 0.2  # ... is this much closer to a neighbouring bead's other side
     scope: int = 3  # words after a negation that make up its scope
+    negation_reach: float = 0.35  # share of a bead's length between negations paired by place
 
 
 @dataclass(frozen=True)
@@ -492,9 +493,26 @@ _EN_NEGATIVE_WORDS = frozenset(("unlikely", "impossible", "unable", "unaware"))
 # negation of the other side but are not flagged on their own.
 _EN_WEAK_NEGATIONS = frozenset(("nor", "without"))
 _EN_CUES = _EN_NEGATIONS | _EN_NEGATIVE_WORDS
+# Words that say "not" without a negation ("most of them lack understanding" for لا
+# يعقلون): they answer a negation of the other side, and are never flagged themselves.
+_EN_ANSWERING = frozenset(("lack", "lacks", "lacked", "lacking", "fail", "fails", "failed"))
 _EN_RESTRICTIVE = frozenset(("but", "except", "save", "only", "other", "besides"))
 _AR_NEGATIONS = frozenset(
-    ("لا", "لم", "لن", "ليس", "ليست", "ليسوا", "لست", "لستم", "بلا", "بدون")
+    (
+        "لا",
+        "لم",
+        "لن",
+        "ليس",
+        "ليست",
+        "ليسوا",
+        "لست",
+        "لستم",
+        "بلا",
+        "بدون",
+        "لكيلا",
+        "كيلا",
+        "لئلا",
+    )
 ) | frozenset(  # with the interrogative أ (written ا once normalised): "Have We not …?"
     ("الم", "افلا", "اولم", "افلم", "اولا", "اليس", "اوليس", "الست", "الن")
 )
@@ -502,9 +520,12 @@ _AR_NEGATIONS = frozenset(
 # "but for" as often as "had … not".
 _AR_MAYBE_NEGATIONS = frozenset(("ما", "غير", "دون", "لما", "عدم", "لولا", "لوما"))
 _AR_EXCEPT = frozenset(("الا",))
-# Fixed phrases that negate nothing: "especially", "must", "still".
+# Fixed phrases that negate nothing: "especially", "must", "still", "indispensable".
 _AR_NOT_NEGATIONS = frozenset(
-    [("لا", "سيما"), ("لا", "بد"), ("لا", "يزال"), ("لا", "تزال"), ("ما", "زال"), ("ما", "يزال")]
+    [
+        *(("لا", "سيما"), ("لا", "بد"), ("لا", "يزال"), ("لا", "تزال")),
+        *(("ما", "زال"), ("ما", "يزال"), ("لا", "غنى"), ("لا", "غني")),
+    ]
 )
 
 
@@ -515,44 +536,78 @@ class _Cue:
 
 
 def _negation_flags(words: BeadWords, sides: Sides, params: FlagParams) -> list[Flag]:
-    """A negation of a side that has more strong negations than the other has negations,
-    unless its scope (the next `scope` content words) is linked to words of the other side
-    that a negation shortly precedes (one negation rendered by two: "neither … nor").
+    """A strong negation of a side that no negation of the other side answers. Negations of
+    the two sides are paired one to one: first by scope (the next `scope` content words of
+    one are linked to words that the other shortly precedes), then, where the word links
+    say nothing, by place (the nearest at most `negation_reach` of the bead's length away,
+    both measured as shares of their side). "Neither … nor" is one negation rendered by
+    two: "nor" is weak.
 
-    Weak cues, which absorb a negation of the other side but are never flagged: Arabic ما
-    غير دون (negative or not), a negation in a sentence with إلا (لا … إلا is "only", and
-    the sentence is often recast around it), and English negations followed by "but",
-    "except", "save" ("none but")."""
+    Weak cues, which answer a negation but are never flagged: Arabic ما غير دون (negative
+    or not), a negation in a sentence with إلا (لا … إلا is "only", and the sentence is
+    often recast around it), and English negations followed by "but", "except", "save"
+    ("none but")."""
     cues = {
         "src": _cues(words.src, sides.src_lang),
         "tgt": _cues(words.tgt, sides.tgt_lang),
     }
-    if not cues["src"] and not cues["tgt"]:
+    if not any(c.strong for side in cues.values() for c in side):
         return []
+    paired: dict[str, set[int]] = {"src": set(), "tgt": set()}
+    order = sorted(
+        ((side, cue) for side in ("src", "tgt") for cue in cues[side]),
+        key=lambda item: not item[1].strong,  # strong negations choose their partner first
+    )
+    for side, cue in order:
+        other = _other(side)
+        if cue.index in paired[side]:
+            continue
+        partners = _scope_partners(words, side, cue.index, cues[other], params.scope)
+        free = [c for c in partners if c.index not in paired[other]]
+        if free:
+            paired[side].add(cue.index)
+            paired[other].add(free[0].index)
+    place = {
+        "src": _places(words.src, sides.src),
+        "tgt": _places(words.tgt, sides.tgt),
+    }
+    left = {side: [c for c in cues[side] if c.index not in paired[side]] for side in cues}
+    # Pairs by place, nearest first.
+    options = sorted(
+        (abs(place["src"][a.index] - place["tgt"][b.index]), a.index, b.index)
+        for a in left["src"]
+        for b in left["tgt"]
+    )
+    for gap, a, b in options:
+        if gap <= params.negation_reach and a not in paired["src"] and b not in paired["tgt"]:
+            paired["src"].add(a)
+            paired["tgt"].add(b)
     flags = []
-    for side, other in (("src", "tgt"), ("tgt", "src")):
+    for side in ("src", "tgt"):
+        unanswered = [c for c in cues[side] if c.strong and c.index not in paired[side]]
+        if not unanswered:
+            continue
         tokens = words.src if side == "src" else words.tgt
         texts = sides.src if side == "src" else sides.tgt
-        unmatched = []
-        for cue in (c for c in cues[side] if c.strong):
-            more = _strong_count(cues[side]) > len(cues[other])
-            if more and not _scope_negated(words, side, cue.index, cues[other], params.scope):
-                unmatched.append(cue)
-        if unmatched:
-            cue = unmatched[0]
-            token = tokens[cue.index]
-            word = texts[token.sentence][token.start : token.end]
-            where = "original" if side == "src" else "translation"
-            there = "translation" if side == "src" else "original"
-            spans = {"src_spans": (), "tgt_spans": ()} | {f"{side}_spans": (word,)}
-            flags.append(
-                Flag(
-                    "meaning_shift",
-                    f"the negation {_quote(word)} of the {where} has no negation in the {there}",
-                    **spans,
-                )
+        token = tokens[unanswered[0].index]
+        word = texts[token.sentence][token.start : token.end]
+        where, there = ("original", "translation") if side == "src" else ("translation", "original")
+        spans = {"src_spans": (), "tgt_spans": ()} | {f"{side}_spans": (word,)}
+        flags.append(
+            Flag(
+                "meaning_shift",
+                f"the negation {_quote(word)} of the {where} has no negation in the {there}",
+                **spans,
             )
+        )
     return flags
+
+
+def _places(tokens: Sequence[Token], texts: Sequence[str]) -> list[float]:
+    """Where each token starts, as a share of its side's length (sentences joined)."""
+    offsets = np.cumsum([0, *(len(t) + 1 for t in texts)])
+    total = max(int(offsets[-1]), 1)
+    return [(offsets[t.sentence] + t.start) / total for t in tokens]
 
 
 def _cues(tokens: Sequence[Token], lang: str) -> list[_Cue]:
@@ -563,11 +618,17 @@ def _cues(tokens: Sequence[Token], lang: str) -> list[_Cue]:
         if lang == "ar":
             if rest[:1] and (token.form, rest[0]) in _AR_NOT_NEGATIONS:
                 continue
+            if token.form == "لما" and not (rest and rest[0][:1] in "يتن"):
+                continue  # لمّا "when", "whereas" (لما كان); "not yet" governs a present verb
             if token.form in _AR_NEGATIONS:
                 sentence = {t.form for t in tokens if t.sentence == token.sentence}
-                found.append(_Cue(i, strong=not _AR_EXCEPT & sentence))
+                # و + a negation after another negation is "nor" (لا … ولا): weak.
+                nor = token.text[:1] in "وف" and any(c.index < i for c in found)
+                found.append(_Cue(i, strong=not _AR_EXCEPT & sentence and not nor))
             elif token.form in _AR_MAYBE_NEGATIONS:
                 found.append(_Cue(i, strong=False))
+        elif token.form in _EN_ANSWERING:
+            found.append(_Cue(i, strong=False))
         elif token.form in _EN_CUES or token.form.endswith("n't"):
             if token.form == "not" and rest[:1] == ["only"]:
                 continue
@@ -576,15 +637,11 @@ def _cues(tokens: Sequence[Token], lang: str) -> list[_Cue]:
     return found
 
 
-def _strong_count(cues: Sequence[_Cue]) -> int:
-    return sum(c.strong for c in cues)
-
-
-def _scope_negated(
+def _scope_partners(
     words: BeadWords, side: str, index: int, other_cues: Sequence[_Cue], scope: int
-) -> bool:
-    """Whether the words the negation at token `index` bears on are linked to words of the
-    other side with a negation shortly before them."""
+) -> list[_Cue]:
+    """The negations of the other side that shortly precede words linked to the words the
+    negation at token `index` bears on, nearest first."""
     tokens = words.src if side == "src" else words.tgt
     other = words.tgt if side == "src" else words.src
     sentence = tokens[index].sentence
@@ -592,11 +649,16 @@ def _scope_negated(
         i for i in range(index, len(tokens)) if tokens[i].content and tokens[i].sentence == sentence
     ][:scope]
     targets = {j for i in scope_tokens for j in words.linked(side, i)}
-    return any(
-        0 < j - cue.index <= scope + 2 and other[cue.index].sentence == other[j].sentence
-        for j in targets
-        for cue in other_cues
-    )
+    distance = {}
+    for cue in other_cues:
+        gaps = [
+            j - cue.index
+            for j in targets
+            if 0 < j - cue.index <= scope + 2 and other[cue.index].sentence == other[j].sentence
+        ]
+        if gaps:
+            distance[cue.index] = min(gaps)
+    return sorted((c for c in other_cues if c.index in distance), key=lambda c: distance[c.index])
 
 
 def _cost_scale(costs: Sequence[float], params: FlagParams) -> tuple[float, float]:

@@ -264,3 +264,57 @@ def test_rhetorical_questions_keep_their_negation(use_encoder):
     ]
     bead = score(pairs, use_encoder)[-1]
     assert not any("negation" in f.reason for f in bead.flags), bead.flags
+
+
+def negations(bead):
+    return [f for f in bead.flags if "negation" in f.reason]
+
+
+def test_an_added_not_is_found_beside_a_whereas_lamma(use_encoder):
+    """لمّا ("whereas") is a weak cue that once cancelled an added "not" by count."""
+    arabic = (
+        "ولما كانت شعوب الأمم المتحدة قد أكدت في الميثاق من جديد إيمانها بحقوق الإنسان "
+        "الأساسية وبكرامة الفرد وقدره."
+    )
+    english = (
+        "Whereas the peoples of the United Nations have not in the Charter reaffirmed their "
+        "faith in fundamental human rights, in the dignity and worth of the human person."
+    )
+    bead = score([*FAITHFUL, (arabic, english)], use_encoder)[-1]
+    assert [f.tgt_spans for f in negations(bead)] == [("not",)]
+
+
+def test_two_negations_need_two(use_encoder):
+    """ "No one shall not be held" against one لا: negations are paired one to one."""
+    pairs = [
+        *FAITHFUL,
+        ("لا يجوز استرقاق أو استعباد أي شخص.", "No one shall not be held in slavery or servitude."),
+    ]
+    bead = score(pairs, use_encoder)[-1]
+    assert [f.tgt_spans for f in negations(bead)] in ([("No",)], [("not",)])
+
+
+@pytest.mark.parametrize(
+    ("arabic", "english"),
+    [
+        # لا … ولا is "no … or": the second negation continues the first ("nor").
+        (
+            "فمن يؤمن بربه فلا يخاف بخسا ولا رهقا",
+            "Any who believes in his Lord has no fear, either of a short (account) or of any "
+            "injustice.",
+        ),
+        # لا غنى عنها is "indispensable".
+        (
+            "وحق التمتع بالحقوق الاقتصادية والاجتماعية التي لا غنى عنها لكرامته.",
+            "And the economic and social rights indispensable for his dignity.",
+        ),
+        # "lack" says what لا says.
+        (
+            "إن الذين ينادونك من وراء الحجرات أكثرهم لا يعقلون",
+            "Those who shout out to thee from without the inner apartments - most of them "
+            "lack understanding.",
+        ),
+    ],
+)
+def test_negations_rendered_without_a_second_negation_are_not_flagged(use_encoder, arabic, english):
+    assert negations(score([*FAITHFUL, (arabic, english)], use_encoder)[-1]) == []
