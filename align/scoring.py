@@ -52,8 +52,10 @@ class FlagParams:
     z_at_threshold: float = 3.5  # robust deviations above the document's median cover
     min_spread: float = 0.1  # relative to the median: short documents have a tiny MAD
     window: int = 4  # content words in a run without counterpart
-    add_cover: float = 0.43  # mean cover of such a run, at a document median cover of 0.6
+    add_cover: float = 0.5  # mean cover of such a run, at a document median cover of 0.6
     omit_cover: float = 0.40  # the same for the original's words
+    phrase_similarity: float = 0.15  # ... and the run, embedded, below this share of the
+    # document's typical bead similarity to the other side
     replaced_cover: float = 0.45  # a content word below this (same scale) has no counterpart
     replaced_share: float = 0.6  # ... and a bead where this share of both sides has none
     sentence_similarity: float = 0.17  # a sentence of a many-sentence side whose similarity
@@ -125,6 +127,11 @@ def score_beads(
     by_vectors = encoder is not None and typical >= params.sentence_floor
     alone = _sentences_alone(matched, src_texts, tgt_texts, encoder) if by_vectors else {}
     strays = _strays(matched, src_texts, tgt_texts, encoder, typical, params) if by_vectors else {}
+    partials = (
+        _runs_without_counterpart(matched, words, src_texts, tgt_texts, encoder, typical, params)
+        if encoder is not None
+        else {}
+    )
     scored = []
     for bead in beads:
         found = by_bead.get(id(bead))
@@ -140,7 +147,8 @@ def score_beads(
                 src_lang,
                 tgt_lang,
             )
-            flags = _matched_flags(bead, divergence, sides, found, scale, params)
+            partial = partials.get(id(bead), [])
+            flags = _matched_flags(bead, divergence, sides, found, scale, partial, params)
             whole = [strays[id(bead)]] if id(bead) in strays else []
             if id(bead) in alone:
                 whole += _sentence_flags(found, sides, alone[id(bead)], typical, scale, params)
@@ -202,6 +210,7 @@ def _matched_flags(
     sides: Sides,
     words: BeadWords,
     scale: float | None,
+    partial: list[Flag],
     params: FlagParams,
 ) -> list[Flag]:
     src, tgt = " ".join(sides.src), " ".join(sides.tgt)
@@ -218,7 +227,7 @@ def _matched_flags(
         )
     if scale is not None:
         replaced = _replaced(words, sides, scale, params)
-        flags += replaced or _runs_without_counterpart(words, sides, scale, params)
+        flags += replaced or partial
     flags += _negation_flags(words, sides, params)
     flags += [
         Flag("name_mismatch", m.reason, (), (tgt[m.start : m.end],))
@@ -413,28 +422,58 @@ def _cover_scale(words: list[BeadWords]) -> float:
 
 
 def _runs_without_counterpart(
-    words: BeadWords, sides: Sides, scale: float, params: FlagParams
-) -> list[Flag]:
-    """Partial omissions and additions: on each side, the run of `window` consecutive
-    content words of one sentence with the lowest mean cover, if that is below
-    `omit_cover` (original) or `add_cover` (translation)."""
-    flags = []
-    for side, tokens, cover, texts, limit in (
-        ("src", words.src, words.src_cover, sides.src, params.omit_cover),
-        ("tgt", words.tgt, words.tgt_cover, sides.tgt, params.add_cover),
-    ):
-        run = _weakest_run(tokens, [c * scale for c in cover], params.window)
-        if run is None or run[0] >= limit * params.sensitivity:
+    beads: Sequence[Bead],
+    words: Sequence[BeadWords],
+    src_texts: list[str],
+    tgt_texts: list[str],
+    encoder: Encoder,
+    typical: float,
+    params: FlagParams,
+) -> dict[int, list[Flag]]:
+    """Partial omissions and additions, by bead: on each side, the run of `window`
+    consecutive content words of one sentence with the lowest mean cover, if that is below
+    `omit_cover` (original) or `add_cover` (translation), and if the passage, embedded as
+    a phrase, is no closer to the other side than `phrase_similarity` times the document's
+    typical bead similarity (single words find chance counterparts in a long sentence; a
+    phrase of a translation resembles its original as a whole). One encoder call for all."""
+    scale = _cover_scale(words)
+    candidates = []  # (bead, side, passage, other side's text)
+    for bead, found in zip(beads, words, strict=True):
+        src = [src_texts[i] for i in bead.src]
+        tgt = [tgt_texts[j] for j in bead.tgt]
+        for side, tokens, cover, texts, other, limit in (
+            ("src", found.src, found.src_cover, src, tgt, params.omit_cover),
+            ("tgt", found.tgt, found.tgt_cover, tgt, src, params.add_cover),
+        ):
+            run = _weakest_run(tokens, [c * scale for c in cover], params.window)
+            if run is not None and run[0] < limit * params.sensitivity:
+                passage = _passage(tokens, run[1], run[2], texts)
+                candidates.append((bead, side, passage, " ".join(other)))
+    if not candidates:
+        return {}
+    vectors = embed_texts([t for c in candidates for t in c[2:]], encoder).reshape(
+        len(candidates), 2, -1
+    )
+    limit = params.phrase_similarity * typical * params.sensitivity
+    flags: dict[int, list[Flag]] = {}
+    for (bead, side, passage, _), (phrase, other) in zip(candidates, vectors, strict=True):
+        similarity = float(phrase @ other)
+        if similarity >= limit:
             continue
-        _, first, last = run
-        passage = _passage(tokens, first, last, texts)
         spans = {"src_spans": (), "tgt_spans": ()} | {f"{side}_spans": (passage,)}
-        if side == "src":
-            where = "of the original has no counterpart in the translation"
-            flags.append(Flag("omission", f"partial: {_quote(passage)} {where}", **spans))
-        else:
-            where = "of the translation has no counterpart in the original"
-            flags.append(Flag("addition", f"partial: {_quote(passage)} {where}", **spans))
+        category, where, there = (
+            ("omission", "original", "translation")
+            if side == "src"
+            else ("addition", "translation", "original")
+        )
+        flags.setdefault(id(bead), []).append(
+            Flag(
+                category,
+                f"partial: {_quote(passage)} of the {where} has no counterpart in the {there} "
+                f"(similarity {similarity:.2f} to it)",
+                **spans,
+            )
+        )
     return flags
 
 

@@ -112,7 +112,7 @@ _EN_FUNCTION = _words(
     this that these those thee thou thy thine ye hath hast doth dost art wilt shalt o lo verily
     truly indeed surely whoso whosoever whatsoever therein thereof thereby wherein whereby
     whereof because while until till though although unless whether let one ones s t
-    now therefore thus hence moreover furthermore however nevertheless accordingly
+    now therefore thus hence moreover furthermore however nevertheless accordingly especially
     """
 )
 _ALLAH = re.compile(r"^[وف]?[بت]?(?:ال|ل)له(?:م)?$")
