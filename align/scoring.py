@@ -65,6 +65,7 @@ class FlagParams:
     stray: float = 0.4  # a bead below this share of the median similarity whose one side ...
     stray_fit: float = 0.2  # ... is this much closer to a neighbouring bead's other side
     scope: int = 3  # words after a negation that make up its scope
+    name_cover: float = 0.6  # a capitalised word this close to a word of the original is no name
     negation_reach: float = 0.35  # share of a bead's length between negations paired by place
 
 
@@ -232,6 +233,7 @@ def _matched_flags(
     flags += [
         Flag("name_mismatch", m.reason, (), (tgt[m.start : m.end],))
         for m in name_mismatches(src, sides.src_lang, tgt, sides.tgt_lang)
+        if scale is None or not _meant(words, sides.tgt, m.start, m.end, scale, params)
     ]
     threshold = min(params.threshold / params.sensitivity, 0.999)
     if divergence > threshold and not any(f.category == "meaning_shift" for f in flags):
@@ -243,6 +245,23 @@ def _matched_flags(
             )
         )
     return flags
+
+
+def _meant(
+    words: BeadWords, texts: Sequence[str], start: int, end: int, scale: float, params: FlagParams
+) -> bool:
+    """Whether the translation's words at `start:end` (of its sentences joined) all have a
+    close counterpart by meaning (cover at least `name_cover`): a common noun written with
+    a capital ("Sovereign", "Grip"), not a name missing from the original. Words of three
+    letters or fewer are left to spelling: their vectors are unreliable, and short
+    capitalised words are names more often ("Ad", "Hud", "Lot")."""
+    offsets = np.cumsum([0, *(len(t) + 1 for t in texts)])
+    found = [
+        (t, c * scale)
+        for t, c in zip(words.tgt, words.tgt_cover, strict=True)
+        if start <= offsets[t.sentence] + t.start < end
+    ]
+    return bool(found) and all(len(t.form) > 3 and c >= params.name_cover for t, c in found)
 
 
 # --- whole sentences with no counterpart inside a bead ---
