@@ -27,6 +27,7 @@ from align.aligning import (
     AlignParams,
     Bead,
     Runs,
+    absorb_leftovers,
     align_problem,
     make_problem,
     runs_near,
@@ -47,7 +48,7 @@ from align.result import Alignment
 from align.reviewing import Decisions, DecisionsError, resolve_anchors
 from align.safetext import clean
 from align.scoring import Flag, FlagParams, ScoredBead, score_beads, unrelated_warning
-from align.segmenting import Sentence, split_sentences
+from align.segmenting import Sentence, sentence_edges, split_sentences
 
 CacheOption = bool | str | os.PathLike
 
@@ -173,23 +174,35 @@ def align_vectors(
     Each search asks the encoder (and so the cache) once, for both sides.
     """
     src_texts, tgt_texts = [s.text for s in src], [t.text for t in tgt]
+    src_lengths = np.array([len(t) for t in src_texts])
+    tgt_lengths = np.array([len(t) for t in tgt_texts])
     progress.stage(progress.EMBEDDING_SENTENCES)
-    singles = embed_texts(src_texts + tgt_texts, encoder)
+    pieces = _edges(src_texts, tgt_texts, params) if params.edge_weight and src and tgt else []
+    singles = embed_texts(src_texts + tgt_texts + pieces, encoder)
+    n, m = len(src), len(tgt)
+    edges = [None, None]
+    if pieces:
+        edges = [
+            singles[n + m : 3 * n + m].reshape(2, n, -1),
+            singles[3 * n + m :].reshape(2, m, -1),
+        ]
     problem = make_problem(
-        singles[: len(src)],
-        singles[len(src) :],
-        np.array([len(t) for t in src_texts]),
-        np.array([len(t) for t in tgt_texts]),
+        singles[:n],
+        singles[n : n + m],
+        src_lengths,
+        tgt_lengths,
         params,
         np.array([s.paragraph for s in src]),
         np.array([t.paragraph for t in tgt]),
+        *edges,
     )
     fixed = anchoring.fixed_spans(links, params.max_size)
     barriers = anchoring.barriers(fixed, _paragraph_barriers(src, tgt))
     progress.stage(progress.ALIGNING)
-    first = anchoring.keep_fixed(align_problem(problem, barriers), problem, fixed)
+    first = align_problem(problem, barriers)
     if params.refine_radius == 0 or not src or not tgt:
-        return first
+        return anchoring.keep_fixed(absorb_leftovers(problem, first, barriers), problem, fixed)
+    first = anchoring.keep_fixed(first, problem, fixed)
     unsure = unsure_beads(first, params.sure_margin)
     progress.stage(progress.EMBEDDING_RUNS)
     src_runs, tgt_runs = embed_runs(
@@ -204,7 +217,19 @@ def align_vectors(
     )
     refined = with_runs(problem, Runs(*src_runs), Runs(*tgt_runs))
     progress.stage(progress.REALIGNING)
-    return anchoring.keep_fixed(align_problem(refined, barriers, first), refined, fixed)
+    final = absorb_leftovers(refined, align_problem(refined, barriers, first), barriers)
+    return anchoring.keep_fixed(final, refined, fixed)
+
+
+def _edges(src_texts: list[str], tgt_texts: list[str], params: AlignParams) -> list[str]:
+    """The first clauses of every source sentence, then their last clauses, then the same
+    for the target (whose clauses are longer by the document's length ratio)."""
+    ratio = (sum(map(len, tgt_texts)) + 1.0) / (sum(map(len, src_texts)) + 1.0)
+    pieces = []
+    for texts, chars in ((src_texts, params.edge_chars), (tgt_texts, params.edge_chars * ratio)):
+        heads, tails = zip(*(sentence_edges(t, round(chars)) for t in texts), strict=True)
+        pieces += [*heads, *tails]
+    return pieces
 
 
 def _paragraph_barriers(src: list[Sentence], tgt: list[Sentence]) -> list[tuple[int, int]]:

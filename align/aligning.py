@@ -13,6 +13,16 @@ they are hard barriers instead; see align.align_vectors). An unmatched sentence 
 what counts as "no counterpart" depends on how close the encoder brings this document's
 translations.
 
+Whole-bead vectors cannot tell which of two neighbouring verses a stock phrase such as
+"Lo! Allah is Forgiving, Merciful." belongs to, so every bead boundary (a node of the DP)
+also pays for how badly the sentences meeting there match at their edges: the last
+clause of the source sentence before it against the last clause of the target sentence
+before it, and the first clauses after it (`Problem.node_costs`; clause edges from
+`segmenting.sentence_edges`). The translation's sentence that ends a bead should answer
+the end of its original. After the search, a run of unmatched sentences beside a bead at
+the size limit joins it when the evidence says it belongs there (`absorb_leftovers`), so
+a verse translated by more sentences than `max_size` allows keeps them all.
+
 Encoding is where the time goes, so the search runs twice:
 1. with only single sentences embedded: a run's vector is the normalised sum of its
    sentences' vectors (`Problem` without `Runs`), which costs no encoding at all;
@@ -33,6 +43,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -43,7 +54,8 @@ BLOCK_ROWS = 256  # rows of the DP table whose bead costs are computed in one go
 @dataclass(frozen=True)
 class AlignParams:
     """Knobs of the aligner; skip_factor and length_weight were tuned on the Qur'an corpora
-    and the seed pair (see bench/)."""
+    and the seed pair, edge_weight and edge_offset on the odd-numbered suras of both Qur'an
+    corpora only (the even-numbered are held out; see bench/accuracy.py)."""
 
     max_size: int = 8  # most sentences in a bead, both sides together: 4-4, 1-7, 7-1 ...
     skip_factor: float = 1.5
@@ -59,6 +71,11 @@ class AlignParams:
     # by up to this many sentences; 0 keeps the first path (single sentences only)
     sure_margin: float = 1.5  # a first-path bead that costs at most this times the path's
     # median, between two such beads, is sure: no runs embedded around it (0: none is sure)
+    edge_weight: float = 0.6  # for how well the sentences on both sides of a bead boundary
+    # match at their edges (see Problem.node_costs); 0 embeds no edges
+    edge_offset: float = 1.4
+    edge_chars: int = 12  # a source clause edge has at least this many characters (the
+    # target's, this times the document's length ratio)
 
 
 @dataclass(frozen=True)
@@ -96,6 +113,9 @@ class Side:
     chance: np.ndarray  # mean vector of those random sentences
     lengths: np.ndarray  # [k - 1, i]: characters
     breaks: np.ndarray  # [k - 1, i]: paragraph breaks inside the run
+    edges: np.ndarray | None = None  # (2, n, d): unit vectors of each sentence's first and
+    # last clauses (segmenting.sentence_edges), or None
+    edge_noise: np.ndarray | None = None  # (2, n): their mean cosine distance to chance
 
     def __len__(self) -> int:
         return len(self.vectors)
@@ -144,6 +164,40 @@ class Problem:
             return self.skip_cost
         return float(np.nan_to_num(self.costs(a, b, i, j, self.similarity(a, b, i, j)), nan=np.inf))
 
+    def node_costs(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """Cost of a bead boundary at nodes (i, j): between source sentences i-1 and i and
+        target sentences j-1 and j. The last clauses of i-1 and j-1 should match, and the
+        first clauses of i and j; each mismatch counts against chance (about 1), less
+        `edge_offset` in all. Zero at the ends of the texts and without edge vectors."""
+        src, tgt = self.src, self.tgt
+        n, m = self.shape
+        if src.edges is None or tgt.edges is None or self.params.edge_weight == 0 or n < 2 or m < 2:
+            return np.zeros(np.broadcast_shapes(np.shape(i), np.shape(j)))
+        inside = (i > 0) & (i < n) & (j > 0) & (j < m)
+        i, j = np.clip(i, 1, n - 1), np.clip(j, 1, m - 1)
+        total = 0.0
+        for edge, di, dj in ((1, i - 1, j - 1), (0, i, j)):
+            similarity = np.einsum("...d,...d->...", src.edges[edge, di], tgt.edges[edge, dj])
+            noise = (src.edge_noise[edge, di] + tgt.edge_noise[edge, dj]) / 2
+            total = total + (1.0 - similarity) / np.maximum(noise, 1e-6)
+        cost = self.params.edge_weight * (total - self.params.edge_offset)
+        return np.where(inside, cost, 0.0)
+
+    def summed_similarity(self, src: Sequence[int], tgt: Sequence[int]) -> float:
+        """Cosine of the summed single-sentence vectors of two sets of sentences."""
+        u, v = self.src.vectors[list(src)].sum(axis=0), self.tgt.vectors[list(tgt)].sum(axis=0)
+        return float(u @ v / max(float(np.linalg.norm(u) * np.linalg.norm(v)), 1e-12))
+
+    def leftover_distance(self, side: str, run: Sequence[int], others: Sequence[int]) -> float:
+        """How far the summed sentences `run` of `side` are from the summed sentences
+        `others` of the other side, against chance (about 1 for unrelated text)."""
+        mine, theirs = (self.src, self.tgt) if side == "src" else (self.tgt, self.src)
+        u = mine.vectors[list(run)].sum(axis=0)
+        u = u / max(float(np.linalg.norm(u)), 1e-12)
+        v = theirs.vectors[list(others)].sum(axis=0)
+        cosine = float(u @ v) / max(float(np.linalg.norm(v)), 1e-12)
+        return (1.0 - cosine) / max(1.0 - float(u @ mine.chance), 1e-6)
+
     def distances(self, a: int, b: int, i, j, similarity):
         """`distance` of a-b beads whose runs start at i and j (scalars or arrays), given
         their runs' cosines; nan where a run is ruled out."""
@@ -169,9 +223,12 @@ def make_problem(
     params: AlignParams | None = None,
     src_paragraphs: np.ndarray | None = None,
     tgt_paragraphs: np.ndarray | None = None,
+    src_edges: np.ndarray | None = None,
+    tgt_edges: np.ndarray | None = None,
 ) -> Problem:
     """The problem for two texts' sentence vectors (unit rows), with every run's vector
-    approximated from its sentences'. Paragraph numbers default to one paragraph per side."""
+    approximated from its sentences'. Paragraph numbers default to one paragraph per side;
+    edges ((2, n, d): each sentence's first and last clauses) to none."""
     params = params or AlignParams()
     src_vectors, tgt_vectors = _same_width(src_vectors, tgt_vectors)
     rng = np.random.default_rng(params.seed)
@@ -180,8 +237,8 @@ def make_problem(
     src_sample = _sample_mean(src_vectors, rng, params.random_samples)
     tgt_sample = _sample_mean(tgt_vectors, rng, params.random_samples)
     return Problem(
-        src=_side(src_vectors, src_lengths, src_paragraphs, tgt_sample, sizes),
-        tgt=_side(tgt_vectors, tgt_lengths, tgt_paragraphs, src_sample, sizes),
+        src=_side(src_vectors, src_lengths, src_paragraphs, tgt_sample, sizes, src_edges),
+        tgt=_side(tgt_vectors, tgt_lengths, tgt_paragraphs, src_sample, sizes, tgt_edges),
         length_ratio=float(ratio),
         skip_cost=params.first_skip_cost,
         params=params,
@@ -249,8 +306,66 @@ def align_problem(
     if not one_to_one:
         return first
     typical = max(float(np.median(one_to_one)), problem.params.typical_floor)
-    skip_cost = problem.params.skip_factor * typical
-    return search(replace(problem, skip_cost=skip_cost), barriers, around or first)
+    problem = replace(problem, skip_cost=problem.params.skip_factor * typical)
+    return search(problem, barriers, around or first)
+
+
+def absorb_leftovers(
+    problem: Problem, beads: list[Bead], barriers: list[tuple[int, int]] | None = None
+) -> list[Bead]:
+    """Give each run of unmatched sentences beside a bead that has reached the size limit
+    to that bead, when the run is closer to the bead's other side than a random sentence is
+    (and closer than to a full bead on its other side): a verse translated by more sentences
+    than `max_size` allows then keeps them (1-11 rather than 1-7 and four "additions"), and
+    the bead shows its true shape. Never across a barrier."""
+    size, fixed = problem.params.max_size, set(barriers or [])
+    beads = list(beads)
+    k = 0
+    while k < len(beads):
+        end = k
+        side = "src" if beads[k].src else "tgt"
+        while (
+            end < len(beads)
+            and not getattr(beads[end], _OTHER[side])
+            and (getattr(beads[end], side) and bool(beads[k].src) != bool(beads[k].tgt))
+        ):
+            end += 1
+        if end == k:
+            k += 1
+            continue
+        nodes = _nodes(beads)
+        run = [i for bead in beads[k:end] for i in getattr(bead, side)]
+        choices = [
+            (problem.leftover_distance(side, run, getattr(beads[h], _OTHER[side])), h)
+            for h, between in ((k - 1, nodes[k]), (end, nodes[end]))
+            if 0 <= h < len(beads)
+            and beads[h].src
+            and beads[h].tgt
+            and len(beads[h].src) + len(beads[h].tgt) >= size
+            and between not in fixed
+        ]
+        distance, h = min(choices, default=(np.inf, -1))
+        if distance >= 1.0:
+            k = end
+            continue
+        host = beads[h]
+        src = sorted(host.src + tuple(run) if side == "src" else host.src)
+        tgt = sorted(host.tgt + tuple(run) if side == "tgt" else host.tgt)
+        merged = Bead(tuple(src), tuple(tgt), problem.summed_similarity(src, tgt), host.cost)
+        start = min(h, k)
+        beads[start : max(h + 1, end)] = [merged]
+        k = start
+    return beads
+
+
+_OTHER = {"src": "tgt", "tgt": "src"}
+
+
+def _leftover_side(bead: Bead) -> str | None:
+    """The side of an unmatched sentence's bead ("src" or "tgt"), None for a matched bead."""
+    if bool(bead.src) == bool(bead.tgt):
+        return None
+    return "src" if bead.src else "tgt"
 
 
 def search(
@@ -296,8 +411,11 @@ def _search(
         lo, hi = _band(path, 2, n, m, problem.params.band_width)
     types = problem.bead_types()
     costs = _band_costs(problem, i0, j0, lo, hi, types)
+    rows = np.arange(len(lo))[:, None]
+    cols = lo[:, None] + np.arange(costs.shape[2])[None, :]
+    nodes = problem.node_costs(i0 + rows, j0 + cols)
     sizes = np.array(types, dtype=np.int64)
-    back = compiled_dp()(costs, sizes[:, 0], sizes[:, 1], lo, hi, problem.skip_cost)
+    back = compiled_dp()(costs, nodes, sizes[:, 0], sizes[:, 1], lo, hi, problem.skip_cost)
     return _backtrace(back, lo, hi, types, i0, j0)
 
 
@@ -399,9 +517,10 @@ def compiled_dp():
     return numba.njit(cache=True)(_dp)
 
 
-def _dp(costs, type_a, type_b, lo, hi, skip):  # pragma: no cover - compiled
-    """Banded DP: node row r may reach columns lo[r]..hi[r]. Returns, per node, the index
-    of the bead type that reaches it most cheaply (-1 for the start)."""
+def _dp(costs, nodes, type_a, type_b, lo, hi, skip):  # pragma: no cover - compiled
+    """Banded DP: node row r may reach columns lo[r]..hi[r]; passing through a node adds
+    its cost in `nodes`. Returns, per node, the index of the bead type that reaches it
+    most cheaply (-1 for the start)."""
     rows, width = len(lo), costs.shape[2]
     best = np.full((rows, width), np.inf)
     back = np.full((rows, width), -1, dtype=np.int8)
@@ -419,6 +538,7 @@ def _dp(costs, type_a, type_b, lo, hi, skip):  # pragma: no cover - compiled
                 if total < best[r, c] - 1e-12:
                     best[r, c] = total
                     back[r, c] = t
+            best[r, c] += nodes[r, c]
     return back
 
 
@@ -511,9 +631,11 @@ def _side(
     paragraphs: np.ndarray | None,
     chance: np.ndarray,
     sizes: int,
+    edges: np.ndarray | None = None,
 ) -> Side:
     vectors = np.asarray(vectors, dtype=np.float32)
     norms, closeness = _summed_runs(vectors, chance, sizes)
+    edge_noise = None if edges is None else 1.0 - edges @ chance
     return Side(
         vectors=vectors,
         runs=None,
@@ -522,6 +644,8 @@ def _side(
         chance=chance,
         lengths=_run_sums(np.asarray(lengths, dtype=np.float64), sizes),
         breaks=_run_breaks(paragraphs, (sizes, len(vectors))),
+        edges=edges,
+        edge_noise=edge_noise,
     )
 
 

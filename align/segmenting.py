@@ -23,6 +23,9 @@ _LATIN_LETTER = re.compile(r"[A-Za-z\u00C0-\u024F]")
 # ج. in a name, ص. for page), not the end of a sentence; sentencex does not know them.
 _ARABIC_ABBREVIATION = re.compile(r"(?:^|\s)[\u0621-\u064A]\.\s*$")
 # A short exclamation ("Lo!", "O ye who believe!") belongs with the sentence it introduces.
+# Where a clause ends inside a sentence: punctuation of both scripts, the Qur'an's pause
+# marks (U+06D6-U+06DC), a dash between spaces.
+_CLAUSE_END = re.compile(r"(?<=[,;:!?.،؛؟\u06d6-\u06dc])\s+|\s+[-–—]+\s+")
 _INTERJECTION = re.compile(r"^(?:\w+[\s,']*){1,4}!$")
 
 
@@ -69,6 +72,26 @@ def arabic_share(text: str) -> float:
     arabic = len(_ARABIC_LETTER.findall(text))
     latin = len(_LATIN_LETTER.findall(text))
     return arabic / (arabic + latin) if arabic + latin else 0.0
+
+
+def sentence_edges(text: str, min_chars: int) -> tuple[str, str]:
+    """The first and the last clauses of `text`, each extended by its neighbours until it
+    has at least `min_chars` characters (the whole text when it has no clause break). In a
+    translation, the start and the end of a sentence answer the start and the end of what
+    it translates, which a whole-bead vector cannot tell."""
+    clauses = [c for c in _CLAUSE_END.split(text.strip()) if c]
+    if not clauses:
+        return text, text
+    head = tail = ""
+    for clause in clauses:
+        head = f"{head} {clause}".strip()
+        if len(head) >= min_chars:
+            break
+    for clause in reversed(clauses):
+        tail = f"{clause} {tail}".strip()
+        if len(tail) >= min_chars:
+            break
+    return head, tail
 
 
 def looks_like(text: str, lang: str) -> bool:

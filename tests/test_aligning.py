@@ -11,6 +11,7 @@ from align.aligning import (
     AlignParams,
     Bead,
     Runs,
+    absorb_leftovers,
     align_problem,
     make_problem,
     runs_near,
@@ -24,7 +25,7 @@ def unit(x: np.ndarray) -> np.ndarray:
     return (x / np.linalg.norm(x, axis=-1, keepdims=True)).astype(np.float32)
 
 
-def random_problem(rng, n, m, params, paragraphs=False):
+def random_problem(rng, n, m, params, paragraphs=False, edges=False):
     return make_problem(
         unit(rng.normal(size=(n, 8))),
         unit(rng.normal(size=(m, 8))),
@@ -33,6 +34,8 @@ def random_problem(rng, n, m, params, paragraphs=False):
         params,
         rng.integers(0, 2, n).cumsum() if paragraphs else None,
         rng.integers(0, 2, m).cumsum() if paragraphs else None,
+        unit(rng.normal(size=(2, n, 8))) if edges else None,
+        unit(rng.normal(size=(2, m, 8))) if edges else None,
     )
 
 
@@ -53,7 +56,7 @@ def brute_force_cost(problem) -> float:
     def best(i, j):
         if (i, j) == (0, 0):
             return 0.0
-        return min(
+        return node(problem, i, j) + min(
             (
                 best(i - a, j - b) + problem.cost(a, b, i - a, j - b)
                 for a, b in problem.bead_types()
@@ -66,16 +69,18 @@ def brute_force_cost(problem) -> float:
     return best(n, m)
 
 
+def node(problem, i, j) -> float:
+    return float(problem.node_costs(np.array(i), np.array(j)))
+
+
 def path_cost(problem, beads) -> float:
-    return sum(
-        problem.cost(
-            len(b.src),
-            len(b.tgt),
-            b.src[0] if b.src else _start(beads, b, "src"),
-            b.tgt[0] if b.tgt else _start(beads, b, "tgt"),
-        )
-        for b in beads
-    )
+    total = 0.0
+    for b in beads:
+        i = b.src[0] if b.src else _start(beads, b, "src")
+        j = b.tgt[0] if b.tgt else _start(beads, b, "tgt")
+        total += problem.cost(len(b.src), len(b.tgt), i, j)
+        total += node(problem, i + len(b.src), j + len(b.tgt))
+    return total
 
 
 def _start(beads, bead, side):
@@ -96,11 +101,13 @@ def covers(beads, n, m):
     st.integers(0, 6),
     st.integers(2, 5),
     st.booleans(),
+    st.booleans(),
     st.integers(0, 2**32 - 1),
 )
-def test_dp_finds_the_exact_optimum_of_brute_force_search(n, m, max_size, paragraphs, seed):
+def test_dp_finds_the_exact_optimum_of_brute_force_search(n, m, max_size, paragraphs, edges, seed):
     rng = np.random.default_rng(seed)
-    problem = random_problem(rng, n, m, AlignParams(max_size=max_size), paragraphs)
+    params = AlignParams(max_size=max_size)
+    problem = random_problem(rng, n, m, params, paragraphs, edges)
     beads = search(problem)
     assert covers(beads, n, m)
     assert path_cost(problem, beads) == pytest.approx(brute_force_cost(problem), abs=1e-4)
@@ -248,3 +255,36 @@ def test_a_run_across_a_paragraph_break_costs_more():
     )
     assert broken.cost(2, 1, 1, 0) > problem.cost(2, 1, 1, 0)
     assert broken.cost(2, 1, 0, 0) == pytest.approx(problem.cost(2, 1, 0, 0))
+
+
+def test_the_edges_of_sentences_put_a_formula_with_the_verse_it_ends():
+    """Target 1 is a stock phrase ("Allah is Forgiving, Merciful."), as close to source 1
+    as to source 0 as a whole; only the end of source 0 says it."""
+    rng = np.random.default_rng(6)
+    a, b, formula = unit(rng.normal(size=(3, 32)))
+    src = unit(np.vstack([a + 0.4 * formula, b + 0.4 * formula]))
+    tgt = unit(np.vstack([a, formula, b]))
+    lengths = (np.full(2, 40), np.array([60, 20, 60]))
+    plain = make_problem(src, tgt, *lengths)
+    edges_src = np.stack([unit(np.vstack([a, b])), unit(np.vstack([formula, b]))])
+    edges_tgt = np.stack([tgt, tgt])
+    with_edges = make_problem(src, tgt, *lengths, None, None, None, edges_src, edges_tgt)
+    assert ((0,), (0, 1)) not in [(x.src, x.tgt) for x in align_problem(plain)]
+    assert [(x.src, x.tgt) for x in align_problem(with_edges)] == [((0,), (0, 1)), ((1,), (2,))]
+
+
+def test_leftovers_beside_a_full_bead_join_it_when_they_are_close_to_its_source():
+    rng = np.random.default_rng(7)
+    verse, other, unrelated = np.linalg.qr(rng.normal(size=(32, 3)))[0].T  # orthogonal
+    tgt = np.vstack([verse + 0.1 * rng.normal(size=(5, 32)), unrelated - 0.2 * verse, other])
+    problem = make_problem(
+        unit(np.vstack([verse, other])), unit(tgt), np.full(2, 40), np.full(7, 40),
+        AlignParams(max_size=4),
+    )  # fmt: skip
+    full = Bead((0,), (2, 3, 4), 0.5, 0.5)  # 1-3: the most max_size=4 allows
+    beads = [Bead((), (0,), np.nan, 1), Bead((), (1,), np.nan, 1), full]
+    beads += [Bead((), (5,), np.nan, 1), Bead((1,), (6,), 0.9, 0.1)]
+    absorbed = [(b.src, b.tgt) for b in absorb_leftovers(problem, beads)]
+    # Target 5 is unrelated: it stays unmatched; 0 and 1 say what source 0 says.
+    assert absorbed == [((0,), (0, 1, 2, 3, 4)), ((), (5,)), ((1,), (6,))]
+    assert absorb_leftovers(problem, beads, barriers=[(0, 2)])[0].tgt == (0,)

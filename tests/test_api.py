@@ -5,6 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import align
+from align.evaluating import read_dataset
 from tests.conftest import SEEDS
 
 # The answer key's categories and the flags that count as finding them.
@@ -134,3 +135,18 @@ def test_json_carries_the_word_links_of_each_bead(seed_alignment):
         for i, j in w["links"]
     }
     assert ("الموصل", "Mosul") in pairs and linked > 100
+
+
+CORPORA = SEEDS.parent / "corpora"
+
+
+def test_a_verse_with_more_sentences_than_max_beads_keeps_them(use_encoder):
+    """Verse 282 of sura 2 in Pickthall is 15 English sentences; beads stop at 8 (1-7).
+    Its leftovers join it instead of being flagged as additions beside it."""
+    doc = next(d for d in read_dataset(CORPORA / "quran-pickthall") if d.name == "002")
+    first = doc.gold[240][1][0]  # verses 241 to 286
+    src, tgt = doc.src[240:], doc.tgt[first:]
+    beads = align.align_sentences(src, tgt, "ar", "en", model=use_encoder).beads
+    verse_282 = next(b for b in beads if b.src == (281 - 240,))
+    assert [j + first for j in verse_282.tgt] == list(doc.gold[281][1])  # 1-15
+    assert all(b.src for b in beads)

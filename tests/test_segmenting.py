@@ -3,7 +3,13 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from align.segmenting import arabic_share, looks_like, read_presplit, split_sentences
+from align.segmenting import (
+    arabic_share,
+    looks_like,
+    read_presplit,
+    sentence_edges,
+    split_sentences,
+)
 
 
 def texts(sentences):
@@ -85,3 +91,16 @@ alphabet = st.sampled_from([*list("ابتثجحخدذرسشصضطظعغفقكل�
 def test_no_character_is_lost_or_reordered(text):
     joined = "".join(texts(split_sentences(text, "ar")))
     assert re.sub(r"\s", "", joined) == re.sub(r"\s", "", text)
+
+
+def test_sentence_edges_are_the_first_and_last_clauses_of_at_least_some_length():
+    verse = "فإن حاجوك فقل أسلمت وجهي لله ومن اتبعن ۗ وقل أأسلمتم ۚ والله بصير بالعباد"
+    assert sentence_edges(verse, 12) == (
+        "فإن حاجوك فقل أسلمت وجهي لله ومن اتبعن ۗ",
+        "والله بصير بالعباد",
+    )
+    assert sentence_edges("Lo! Allah is Forgiving, Merciful.", 20) == (
+        "Lo! Allah is Forgiving,",
+        "Allah is Forgiving, Merciful.",
+    )
+    assert sentence_edges("O ye fools!", 20) == ("O ye fools!", "O ye fools!")
