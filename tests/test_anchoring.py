@@ -9,6 +9,7 @@ import align
 from align.aligning import Bead, make_problem
 from align.anchoring import AnchorError, Span, barriers, fixed_spans, keep_fixed
 from align.reviewing import Anchor, Decisions
+from tests.conftest import WITHOUT_EDGES
 
 
 def test_links_that_share_overlap_or_cross_make_one_fixed_bead() -> None:
@@ -73,7 +74,9 @@ def test_an_anchor_moves_the_bead_and_leaves_the_rest_as_it_was(use_encoder, sur
         Anchor(verse, first, src[verse].text, tgt[first].text),
         Anchor(verse, second, src[verse].text, tgt[second].text),
     )
-    fixed = align.align_sentences(src, tgt, model=use_encoder, decisions=Decisions(anchors=links))
+    fixed = align.align_sentences(
+        src, tgt, model=use_encoder, align_params=WITHOUT_EDGES, decisions=Decisions(anchors=links)
+    )
     after = {(b.src, b.tgt) for b in fixed.beads}
     assert wanted in after and wanted not in before, "the link moved the sentence"
     changed = before ^ after
