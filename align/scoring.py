@@ -58,6 +58,7 @@ class FlagParams:
     # document's typical bead similarity to the other side
     replaced_cover: float = 0.45  # a content word below this (same scale) has no counterpart
     replaced_share: float = 0.6  # ... and a bead where this share of both sides has none
+    far_share: float = 0.3  # a bead far apart by cost is flagged if this share has none
     sentence_similarity: float = 0.17  # a sentence of a many-sentence side whose similarity
     # to the other side is below this share of the document's median bead similarity ...
     sentence_cover: float = 0.56  # ... and whose content words' mean cover is below this
@@ -227,7 +228,8 @@ def _matched_flags(
             )
         )
     if scale is not None:
-        replaced = _replaced(words, sides, scale, params)
+        share = _unmatched_share(words, scale, params)
+        replaced = _replaced(share, sides, params)
         flags += replaced or partial
     flags += _negation_flags(words, sides, params)
     flags += [
@@ -236,7 +238,14 @@ def _matched_flags(
         if scale is None or not _meant(words, sides.tgt, m.start, m.end, scale, params)
     ]
     threshold = min(params.threshold / params.sensitivity, 0.999)
-    if divergence > threshold and not any(f.category == "meaning_shift" for f in flags):
+    # Far apart by the bead's cost alone is a flag only with some word evidence: a short
+    # verse with a basmala is far from "Ha-Mim." and says the same.
+    evidence = scale is None or (share is not None and share >= params.far_share)
+    if (
+        divergence > threshold
+        and evidence
+        and not any(f.category == "meaning_shift" for f in flags)
+    ):
         flags.append(
             Flag(
                 "meaning_shift",
@@ -354,7 +363,8 @@ def _strays(
     side of the next or previous bead, a sound bead, and that bead gets closer still with
     it added. The other side of this bead is then the sentence with no counterpart: an
     addition when the original belongs with a neighbour, an omission when the translation
-    does."""
+    does. A bead that far apart with no neighbour to explain it says something else: a
+    meaning shift."""
     limit = params.stray * typical * params.sensitivity
     low = [k for k, b in enumerate(beads) if b.similarity < limit]
     # (bead, neighbour, side of the bead that may belong with the neighbour)
@@ -365,8 +375,6 @@ def _strays(
         if 0 <= n < len(beads) and beads[n].similarity >= limit
         for side in ("src", "tgt")
     ]
-    if not pairs:
-        return {}
 
     def text(bead: Bead, side: str) -> str:
         lines = (
@@ -379,7 +387,7 @@ def _strays(
         mine, theirs = text(beads[k], side), text(beads[n], side)
         merged = f"{mine} {theirs}" if n > k else f"{theirs} {mine}"
         texts += [mine, merged, text(beads[n], _other(side))]
-    vectors = embed_texts(texts, encoder).reshape(len(pairs), 3, -1)
+    vectors = embed_texts(texts, encoder).reshape(len(pairs), 3, -1) if pairs else []
     found = {}
     for (k, n, side), (mine, merged, other) in zip(pairs, vectors, strict=True):
         bead, fit = beads[k], float(mine @ other)
@@ -405,6 +413,16 @@ def _strays(
             f"bead (similarity {fit:.2f} against {bead.similarity:.2f})",
             **({"src_spans": (), "tgt_spans": ()} | {f"{orphan}_spans": tuple(lines)}),
         )
+    for k in low:
+        bead = beads[k]
+        if id(bead) not in found:
+            found[id(bead)] = Flag(
+                "meaning_shift",
+                f"the two sides say different things (similarity {bead.similarity:.2f}, "
+                f"where this document's beads have {typical:.2f})",
+                tuple(src_texts[i] for i in bead.src),
+                tuple(tgt_texts[j] for j in bead.tgt),
+            )
     return found
 
 
@@ -412,10 +430,14 @@ def _explained(flag: Flag, whole: Sequence[Flag]) -> bool:
     """Whether a partial or number flag only points inside sentences that `whole` flags as
     having no counterpart at all (the heading "المادة 4" is an omission; its 4 need not be
     flagged again)."""
+    spans = [*flag.src_spans, *flag.tgt_spans]
+    if flag.category == "meaning_shift" and not spans:  # far apart by cost: said already
+        return any(f.category == "meaning_shift" for f in whole)
     if flag.category not in ("omission", "addition", "number_mismatch") or not whole:
         return False
-    spans = [*flag.src_spans, *flag.tgt_spans]
-    sentences = [t for f in whole for t in (*f.src_spans, *f.tgt_spans)]
+    sentences = [
+        t for f in whole if f.category != "meaning_shift" for t in (*f.src_spans, *f.tgt_spans)
+    ]
     return bool(spans) and all(any(p in t for t in sentences) for p in spans)
 
 
@@ -519,20 +541,27 @@ def _passage(tokens: Sequence[Token], first: int, last: int, texts: Sequence[str
     return texts[sentence][tokens[first].start : tokens[last].end]
 
 
-def _replaced(words: BeadWords, sides: Sides, scale: float, params: FlagParams) -> list[Flag]:
-    """A replaced sentence: most content words of both sides have no counterpart."""
+def _unmatched_share(words: BeadWords, scale: float, params: FlagParams) -> float | None:
+    """The share of content words without counterpart (cover below `replaced_cover`) on
+    the side that has fewer of them; None when a side has fewer than `window` content
+    words (too few to say)."""
     shares = []
     for tokens, cover in ((words.src, words.src_cover), (words.tgt, words.tgt_cover)):
         covers = [c * scale for t, c in zip(tokens, cover, strict=True) if t.content]
         if len(covers) < params.window:
-            return []
+            return None
         shares.append(float(np.mean([c < params.replaced_cover for c in covers])))
-    if min(shares) < params.replaced_share / params.sensitivity:
+    return min(shares)
+
+
+def _replaced(share: float | None, sides: Sides, params: FlagParams) -> list[Flag]:
+    """A replaced sentence: most content words of both sides have no counterpart."""
+    if share is None or share < params.replaced_share / params.sensitivity:
         return []
     return [
         Flag(
             "meaning_shift",
-            f"the translation says something else: {min(shares):.0%} or more of the content "
+            f"the translation says something else: {share:.0%} or more of the content "
             "words of each side have no counterpart on the other",
             tuple(sides.src),
             tuple(sides.tgt),
@@ -611,6 +640,10 @@ def _negation_flags(words: BeadWords, sides: Sides, params: FlagParams) -> list[
     }
     if not any(c.strong for side in cues.values() for c in side):
         return []
+    place = {
+        "src": _places(words.src, sides.src),
+        "tgt": _places(words.tgt, sides.tgt),
+    }
     paired: dict[str, set[int]] = {"src": set(), "tgt": set()}
     order = sorted(
         ((side, cue) for side in ("src", "tgt") for cue in cues[side]),
@@ -622,13 +655,11 @@ def _negation_flags(words: BeadWords, sides: Sides, params: FlagParams) -> list[
             continue
         partners = _scope_partners(words, side, cue.index, cues[other], params.scope)
         free = [c for c in partners if c.index not in paired[other]]
-        if free:
+        if free:  # of several, the one at the nearest place ("لا … ولا" against "no … no")
+            here = place[side][cue.index]
+            nearest = min(free, key=lambda c: abs(place[other][c.index] - here))
             paired[side].add(cue.index)
-            paired[other].add(free[0].index)
-    place = {
-        "src": _places(words.src, sides.src),
-        "tgt": _places(words.tgt, sides.tgt),
-    }
+            paired[other].add(nearest.index)
     left = {side: [c for c in cues[side] if c.index not in paired[side]] for side in cues}
     # Pairs by place, nearest first.
     options = sorted(
@@ -678,6 +709,11 @@ def _cues(tokens: Sequence[Token], lang: str) -> list[_Cue]:
                 continue
             if token.form == "لما" and not (rest and rest[0][:1] in "يتن"):
                 continue  # لمّا "when", "whereas" (لما كان); "not yet" governs a present verb
+            if not rest:
+                continue  # a negation ends no sentence: الم closing a verse is Alif Lam Mim
+            if token.form == "ان" and _AR_EXCEPT & set(rest[:6]):
+                found.append(_Cue(i, strong=False))  # إن … إلا, "nothing but"
+                continue
             if token.form in _AR_NEGATIONS:
                 sentence = {t.form for t in tokens if t.sentence == token.sentence}
                 # و + a negation after another negation is "nor" (لا … ولا): weak.
@@ -690,7 +726,7 @@ def _cues(tokens: Sequence[Token], lang: str) -> list[_Cue]:
         elif token.form in _EN_CUES or token.form.endswith("n't"):
             if token.form == "not" and rest[:1] == ["only"]:
                 continue
-            restrictive = _EN_RESTRICTIVE & set(rest[:8])
+            restrictive = _EN_RESTRICTIVE & set(rest[:8]) or rest[:2] == ["more", "than"]
             found.append(_Cue(i, strong=not restrictive and token.form not in _EN_WEAK_NEGATIONS))
     return found
 
