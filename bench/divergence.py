@@ -285,7 +285,7 @@ def makers(corpus: str) -> dict[str, Maker]:
         "change_number": change_number,
         "negate": negate,
         "swap_entity": partial(swap_entity, names=proper_names(own)),
-        "replace_sentence": replace_sentence,
+        "replace_sentence": partial(replace_sentence, others=own),
     }
 
 

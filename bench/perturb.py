@@ -208,23 +208,32 @@ def swap_entity(doc: Document, rng: random.Random, names: Sequence[str]) -> Pert
     return _edit_line(doc, rng, "swap_entity", options)
 
 
-def replace_sentence(doc: Document, rng: random.Random) -> Perturbation | None:
+def replace_sentence(
+    doc: Document, rng: random.Random, others: Sequence[str] = ()
+) -> Perturbation | None:
     """Replace the target sentence of a 1-1 gold bead with another target sentence of the same
-    document, at least 5 lines away and not the same text."""
+    document, at least 5 lines away and not the same text; in a document too short for that
+    (a UDHR article), a sentence of 6 words or more of `others` (the corpus's other
+    documents) replaces one of 6 words or more."""
     choices = [
         (t, u)
         for _, t in _one_to_one(doc)
         for u in range(len(doc.tgt))
         if abs(u - t) >= 5 and _plain(doc.tgt[u]) != _plain(doc.tgt[t])
     ]
-    if not choices:
-        return None
-    t = rng.choice(sorted({t for t, _ in choices}))
-    u = rng.choice([u for line, u in choices if line == t])
     lines = list(doc.tgt)
-    lines[t] = doc.tgt[u]
+    if choices:
+        t = rng.choice(sorted({t for t, _ in choices}))
+        new = doc.tgt[rng.choice([u for line, u in choices if line == t])]
+    else:
+        long = [t for _, t in _one_to_one(doc) if len(doc.tgt[t].split()) >= 6]
+        pool = sorted({x for x in others if len(x.split()) >= 6} - set(doc.tgt))
+        if not long or not pool:
+            return None
+        t, new = rng.choice(long), rng.choice(pool)
+    lines[t] = new
     return Perturbation(
-        "replace_sentence", tuple(lines), tuple(range(len(lines))), "tgt", t, doc.tgt[t], doc.tgt[u]
+        "replace_sentence", tuple(lines), tuple(range(len(lines))), "tgt", t, doc.tgt[t], new
     )
 
 

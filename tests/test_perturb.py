@@ -261,6 +261,20 @@ def test_replace_sentence_takes_a_sentence_at_least_five_lines_away(seed):
     _untouched(DOC, p, {p.line})
 
 
+def test_a_short_document_takes_its_replacement_from_the_others():
+    article = Document(
+        "u",
+        ["س", "ص"],
+        ["Article 4", "No one shall be held in slavery or servitude."],
+        [((0,), (0,)), ((1,), (1,))],
+    )
+    others = [*FOREIGN, "Article 5", "No one shall be held in slavery or servitude."]
+    p = replace_sentence(article, random.Random(0), others)
+    assert (p.line, p.before, p.after) == (1, article.tgt[1], FOREIGN[0])
+    assert p.tgt == ("Article 4", FOREIGN[0])
+    assert replace_sentence(article, random.Random(0)) is None  # no other document
+
+
 def test_udhr_gold_pairs_lines_when_the_counts_agree():
     equal = Document("05", ["a", "b"], ["A", "B"], [((0, 1), (0, 1))])
     assert udhr_gold(equal).gold == [((0,), (0,)), ((1,), (1,))]
