@@ -264,7 +264,6 @@ def main() -> None:
     "--decisions",
     "decisions_file",
     metavar="FILE",
-    type=click.Path(dir_okay=False),
     help="A decisions file exported from an HTML report (Export decisions): its sentence "
     "links are kept as fixed beads and the rest is realigned around them; flags keep their "
     "decision (dismissed ones are shown as such and left out of the counts), and decisions "

@@ -27,6 +27,8 @@ from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from align.edges import InputError, read_text
+
 if TYPE_CHECKING:
     from align.scoring import Flag, ScoredBead
     from align.segmenting import Sentence
@@ -86,11 +88,9 @@ class Decisions:
     def load(cls, path: str | Path) -> Decisions:
         """Read a decisions file; `DecisionsError` names what is wrong with it."""
         try:
-            text = Path(path).read_text("utf-8")
-        except FileNotFoundError:
-            raise DecisionsError(f"decisions file not found: {path}") from None
-        except (OSError, UnicodeDecodeError) as error:
-            raise DecisionsError(f"cannot read the decisions file {path}: {error}") from None
+            text = read_text(str(path), "decisions file")
+        except InputError as error:  # missing, a folder, not UTF-8, too large, empty
+            raise DecisionsError(str(error)) from None
         try:
             data = json.loads(text)
         except json.JSONDecodeError as error:

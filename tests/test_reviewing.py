@@ -112,7 +112,7 @@ def test_a_bad_decisions_file_gets_one_clear_line(
 
 
 def test_a_missing_decisions_file_is_named() -> None:
-    with pytest.raises(DecisionsError, match=r"decisions file not found: nowhere\.json"):
+    with pytest.raises(DecisionsError, match=r"decisions file nowhere\.json not found"):
         Decisions.load("nowhere.json")
 
 
