@@ -353,6 +353,12 @@ def report(
         say(_summary(result, destination))
         for line in _review_lines(result):
             say(f"align: {line}")
+    if decisions and result.review.nothing_applies:
+        made_for = f" (exported for {decisions.source} and {decisions.target})"
+        say(
+            f"align: warning: nothing in {display_name(decisions_file)} applies to these "
+            f"documents{made_for if decisions.source else ''}: is it another pair's file?"
+        )
     if result.warnings:
         for warning in result.warnings:
             say(f"align: warning: {warning}")

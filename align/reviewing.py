@@ -141,6 +141,13 @@ class Review:
     kept: tuple[bool, ...] = ()
     stale_anchors: tuple[Anchor, ...] = ()
 
+    @property
+    def nothing_applies(self) -> bool:
+        """True when there were decisions or links and every one is stale: most likely
+        the decisions file of another pair of documents."""
+        found = self.decisions or self.anchors
+        return not found and bool(self.stale or self.stale_anchors)
+
     def verdict(self, flag: str) -> str:
         """ "open", "accepted" or "dismissed": the decision on flag id `flag`."""
         decision = self.decisions.get(flag)

@@ -145,6 +145,23 @@ def test_help_lists_every_flag_category_and_the_decisions_option():
     assert "--decisions FILE" in text
 
 
+def test_a_decisions_file_of_another_pair_is_a_warning(tmp_path):
+    decisions = tmp_path / "other.decisions.json"
+    decisions.write_text(
+        json.dumps(
+            {
+                "format": "align-decisions/1",
+                "documents": {"source": "other.ar.txt", "target": "other.en.txt"},
+                "decisions": [{"flag": "omission-0000000000", "verdict": "dismissed"}],
+            }
+        )
+    )
+    result = run("report", AR, EN, "-o", str(tmp_path / "r.json"), "--decisions", str(decisions))
+    err = result.stderr.decode()
+    assert result.returncode == 0, err
+    assert "warning: nothing in" in err and "(exported for other.ar.txt and other.en.txt)" in err
+
+
 def test_a_bad_decisions_file_is_a_one_line_error(tmp_path):
     one_line_error(run("report", AR, EN, "--decisions", str(tmp_path / "no.json")), "not found")
     bad = tmp_path / "bad.json"
