@@ -361,13 +361,6 @@ def absorb_leftovers(
 _OTHER = {"src": "tgt", "tgt": "src"}
 
 
-def _leftover_side(bead: Bead) -> str | None:
-    """The side of an unmatched sentence's bead ("src" or "tgt"), None for a matched bead."""
-    if bool(bead.src) == bool(bead.tgt):
-        return None
-    return "src" if bead.src else "tgt"
-
-
 def search(
     problem: Problem,
     barriers: list[tuple[int, int]] | None = None,

@@ -62,8 +62,3 @@ def render_tsv(alignment: Alignment) -> str:
             ]
         )
     return out.getvalue()
-
-
-def _listed(values: list[str]) -> str:
-    """Per-flag values joined by "; ", or "" when all are empty."""
-    return "; ".join(values) if any(values) else ""
