@@ -26,9 +26,11 @@ from align import anchoring, progress
 from align.aligning import (
     AlignParams,
     Bead,
+    Problem,
     Runs,
     absorb_leftovers,
     align_problem,
+    join_lead_ins,
     make_problem,
     runs_near,
     unsure_beads,
@@ -48,7 +50,7 @@ from align.result import Alignment
 from align.reviewing import Decisions, DecisionsError, resolve_anchors
 from align.safetext import clean
 from align.scoring import Flag, FlagParams, ScoredBead, score_beads, unrelated_warning
-from align.segmenting import Sentence, sentence_edges, split_sentences
+from align.segmenting import Sentence, is_lead_in, sentence_edges, split_sentences
 
 CacheOption = bool | str | os.PathLike
 
@@ -200,8 +202,9 @@ def align_vectors(
     barriers = anchoring.barriers(fixed, _paragraph_barriers(src, tgt))
     progress.stage(progress.ALIGNING)
     first = align_problem(problem, barriers)
+    lead_ins = ([is_lead_in(t) for t in src_texts], [is_lead_in(t) for t in tgt_texts])
     if params.refine_radius == 0 or not src or not tgt:
-        return anchoring.keep_fixed(absorb_leftovers(problem, first, barriers), problem, fixed)
+        return _tidied(problem, first, lead_ins, barriers, fixed)
     first = anchoring.keep_fixed(first, problem, fixed)
     unsure = unsure_beads(first, params.sure_margin)
     progress.stage(progress.EMBEDDING_RUNS)
@@ -217,8 +220,20 @@ def align_vectors(
     )
     refined = with_runs(problem, Runs(*src_runs), Runs(*tgt_runs))
     progress.stage(progress.REALIGNING)
-    final = absorb_leftovers(refined, align_problem(refined, barriers, first), barriers)
-    return anchoring.keep_fixed(final, refined, fixed)
+    return _tidied(refined, align_problem(refined, barriers, first), lead_ins, barriers, fixed)
+
+
+def _tidied(
+    problem: Problem,
+    beads: list[Bead],
+    lead_ins: tuple[list[bool], list[bool]],
+    barriers: list[tuple[int, int]],
+    fixed: list[anchoring.Span],
+) -> list[Bead]:
+    """A search's beads with leftovers given to the full bead they belong to, lead-ins to
+    the bead they open, and the reviewer's links kept."""
+    beads = join_lead_ins(problem, absorb_leftovers(problem, beads, barriers), lead_ins, barriers)
+    return anchoring.keep_fixed(beads, problem, fixed)
 
 
 def _edges(src_texts: list[str], tgt_texts: list[str], params: AlignParams) -> list[str]:

@@ -21,7 +21,8 @@ before it, and the first clauses after it (`Problem.node_costs`; clause edges fr
 `segmenting.sentence_edges`). The translation's sentence that ends a bead should answer
 the end of its original. After the search, a run of unmatched sentences beside a bead at
 the size limit joins it when the evidence says it belongs there (`absorb_leftovers`), so
-a verse translated by more sentences than `max_size` allows keeps them all.
+a verse translated by more sentences than `max_size` allows keeps them all, and an
+unmatched lead-in ("Now, therefore,") joins the bead it opens (`join_lead_ins`).
 
 Encoding is where the time goes, so the search runs twice:
 1. with only single sentences embedded: a run's vector is the normalised sum of its
@@ -359,6 +360,31 @@ def absorb_leftovers(
 
 
 _OTHER = {"src": "tgt", "tgt": "src"}
+
+
+def join_lead_ins(
+    problem: Problem,
+    beads: list[Bead],
+    lead_ins: tuple[Sequence[bool], Sequence[bool]],
+    barriers: list[tuple[int, int]] | None = None,
+) -> list[Bead]:
+    """Give each unmatched lead-in ("Now, therefore,", "He said:"; `lead_ins` marks them,
+    source then target) to the matched bead that follows it: it has little meaning of its
+    own for the encoder to match, and reads as the start of that bead. Never across a
+    barrier."""
+    fixed, beads = set(barriers or []), list(beads)
+    for k in range(len(beads) - 2, -1, -1):
+        bead, host = beads[k], beads[k + 1]
+        side = "src" if bead.src else "tgt"
+        unmatched = not getattr(bead, _OTHER[side])
+        if not (unmatched and host.src and host.tgt) or _nodes(beads)[k + 1] in fixed:
+            continue
+        marks = lead_ins[0] if side == "src" else lead_ins[1]
+        if all(marks[i] for i in getattr(bead, side)):
+            src, tgt = bead.src + host.src, bead.tgt + host.tgt
+            merged = Bead(src, tgt, problem.summed_similarity(src, tgt), host.cost)
+            beads[k : k + 2] = [merged]
+    return beads
 
 
 def search(

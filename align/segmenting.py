@@ -26,6 +26,7 @@ _ARABIC_ABBREVIATION = re.compile(r"(?:^|\s)[\u0621-\u064A]\.\s*$")
 # Where a clause ends inside a sentence: punctuation of both scripts, the Qur'an's pause
 # marks (U+06D6-U+06DC), a dash between spaces.
 _CLAUSE_END = re.compile(r"(?<=[,;:!?.،؛؟\u06d6-\u06dc])\s+|\s+[-–—]+\s+")
+_LEAD_IN_END = re.compile(r"[,;:،؛]\s*$")
 _INTERJECTION = re.compile(r"^(?:\w+[\s,']*){1,4}!$")
 
 
@@ -92,6 +93,12 @@ def sentence_edges(text: str, min_chars: int) -> tuple[str, str]:
         if len(tail) >= min_chars:
             break
     return head, tail
+
+
+def is_lead_in(text: str, max_words: int = 3) -> bool:
+    """True for a short line that opens what follows rather than saying something of its
+    own: a few words ending in a comma or colon ("Now, therefore,", "He said:", "وبعد،")."""
+    return bool(_LEAD_IN_END.search(text)) and len(text.split()) <= max_words
 
 
 def looks_like(text: str, lang: str) -> bool:

@@ -13,6 +13,7 @@ from align.aligning import (
     Runs,
     absorb_leftovers,
     align_problem,
+    join_lead_ins,
     make_problem,
     runs_near,
     search,
@@ -288,3 +289,18 @@ def test_leftovers_beside_a_full_bead_join_it_when_they_are_close_to_its_source(
     # Target 5 is unrelated: it stays unmatched; 0 and 1 say what source 0 says.
     assert absorbed == [((0,), (0, 1, 2, 3, 4)), ((), (5,)), ((1,), (6,))]
     assert absorb_leftovers(problem, beads, barriers=[(0, 2)])[0].tgt == (0,)
+
+
+def test_an_unmatched_lead_in_joins_the_bead_it_opens():
+    rng = np.random.default_rng(3)
+    problem = random_problem(rng, 3, 4, AlignParams())
+    beads = [Bead((0,), (0,), 0.8, 0.2), Bead((), (1,), np.nan, 1), Bead((1,), (2,), 0.7, 0.3)]
+    beads += [Bead((2,), (), np.nan, 1), Bead((), (3,), np.nan, 1)]
+    lead_ins = ([False, False, True], [False, True, False, True])
+    joined = [(b.src, b.tgt) for b in join_lead_ins(problem, beads, lead_ins)]
+    # Target 1 ("Now, therefore,") opens bead (1, 2); source 2 and target 3 have no
+    # matched bead after them and stay unmatched.
+    assert joined == [((0,), (0,)), ((1,), (1, 2)), ((2,), ()), ((), (3,))]
+    assert join_lead_ins(problem, beads, lead_ins, barriers=[(1, 2)])[1].tgt == (1,)
+    not_lead_ins = ([False] * 3, [False] * 4)
+    assert join_lead_ins(problem, beads, not_lead_ins) == beads

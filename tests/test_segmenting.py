@@ -5,6 +5,7 @@ from hypothesis import strategies as st
 
 from align.segmenting import (
     arabic_share,
+    is_lead_in,
     looks_like,
     read_presplit,
     sentence_edges,
@@ -104,3 +105,12 @@ def test_sentence_edges_are_the_first_and_last_clauses_of_at_least_some_length()
         "Allah is Forgiving, Merciful.",
     )
     assert sentence_edges("O ye fools!", 20) == ("O ye fools!", "O ye fools!")
+
+
+def test_a_lead_in_is_a_few_words_ending_in_a_comma_or_colon():
+    assert is_lead_in("Now, therefore,") and is_lead_in("He said:") and is_lead_in("وبعد،")
+    assert not is_lead_in("The General Assembly")
+    # a recital ending in a comma says something of its own
+    assert not is_lead_in(
+        "Whereas it is essential to promote the development of friendly relations,"
+    )
