@@ -635,8 +635,8 @@ def _negation_flags(words: BeadWords, sides: Sides, params: FlagParams) -> list[
     often recast around it), and English negations followed by "but", "except", "save"
     ("none but")."""
     cues = {
-        "src": _cues(words.src, sides.src_lang),
-        "tgt": _cues(words.tgt, sides.tgt_lang),
+        "src": _cues(words.src, sides.src, sides.src_lang),
+        "tgt": _cues(words.tgt, sides.tgt, sides.tgt_lang),
     }
     if not any(c.strong for side in cues.values() for c in side):
         return []
@@ -644,33 +644,59 @@ def _negation_flags(words: BeadWords, sides: Sides, params: FlagParams) -> list[
         "src": _places(words.src, sides.src),
         "tgt": _places(words.tgt, sides.tgt),
     }
-    paired: dict[str, set[int]] = {"src": set(), "tgt": set()}
+    partner: dict[str, dict[int, int]] = {"src": {}, "tgt": {}}  # cue -> the other's cue
+
+    def pair(side: str, mine: int, theirs: int) -> None:
+        partner[side][mine] = theirs
+        partner[_other(side)][theirs] = mine
+
+    def gap(side: str, mine: int, theirs: int) -> float:
+        return abs(place[side][mine] - place[_other(side)][theirs])
+
     order = sorted(
         ((side, cue) for side in ("src", "tgt") for cue in cues[side]),
         key=lambda item: not item[1].strong,  # strong negations choose their partner first
     )
     for side, cue in order:
         other = _other(side)
-        if cue.index in paired[side]:
+        if cue.index in partner[side]:
             continue
         partners = _scope_partners(words, side, cue.index, cues[other], params.scope)
-        free = [c for c in partners if c.index not in paired[other]]
+        free = [c for c in partners if c.index not in partner[other]]
         if free:  # of several, the one at the nearest place ("لا … ولا" against "no … no")
-            here = place[side][cue.index]
-            nearest = min(free, key=lambda c: abs(place[other][c.index] - here))
-            paired[side].add(cue.index)
-            paired[other].add(nearest.index)
-    left = {side: [c for c in cues[side] if c.index not in paired[side]] for side in cues}
+            pair(side, cue.index, min(free, key=lambda c: gap(side, cue.index, c.index)).index)
     # Pairs by place, nearest first.
+    reach = params.negation_reach
     options = sorted(
-        (abs(place["src"][a.index] - place["tgt"][b.index]), a.index, b.index)
-        for a in left["src"]
-        for b in left["tgt"]
+        (gap("src", a.index, b.index), a.index, b.index)
+        for a in cues["src"]
+        for b in cues["tgt"]
+        if a.index not in partner["src"] and b.index not in partner["tgt"]
     )
-    for gap, a, b in options:
-        if gap <= params.negation_reach and a not in paired["src"] and b not in paired["tgt"]:
-            paired["src"].add(a)
-            paired["tgt"].add(b)
+    for distance, a, b in options:
+        if distance <= reach and a not in partner["src"] and b not in partner["tgt"]:
+            pair("src", a, b)
+    # A strong negation left alone takes a near negation of the other side from its partner
+    # if that partner can take a free negation near it instead (the word links paired
+    # "لا … ولا" crosswise with "no … no").
+    for side in ("src", "tgt"):
+        other = _other(side)
+        for cue in (c for c in cues[side] if c.strong and c.index not in partner[side]):
+            for near in sorted(cues[other], key=lambda c: gap(side, cue.index, c.index)):
+                taken = partner[other].get(near.index)
+                if taken is None or gap(side, cue.index, near.index) > reach:
+                    continue
+                spare = [
+                    c.index
+                    for c in cues[other]
+                    if c.index not in partner[other] and gap(side, taken, c.index) <= reach
+                ]
+                if spare:
+                    del partner[side][taken]
+                    pair(side, cue.index, near.index)
+                    pair(side, taken, min(spare, key=lambda c: gap(side, taken, c)))
+                    break
+    paired = {side: set(partner[side]) for side in partner}
     flags = []
     for side in ("src", "tgt"):
         unanswered = [c for c in cues[side] if c.strong and c.index not in paired[side]]
@@ -699,8 +725,10 @@ def _places(tokens: Sequence[Token], texts: Sequence[str]) -> list[float]:
     return [(offsets[t.sentence] + t.start) / total for t in tokens]
 
 
-def _cues(tokens: Sequence[Token], lang: str) -> list[_Cue]:
-    """The negation cues of one side, strong or weak."""
+def _cues(tokens: Sequence[Token], texts: Sequence[str], lang: str) -> list[_Cue]:
+    """The negation cues of one side (`texts`, its sentences), strong or weak. A negation in
+    brackets is weak: the translator's own gloss ("a donkey which carries huge tomes (but
+    understands them not)"), an addition rather than a reversed meaning."""
     found = []
     for i, token in enumerate(tokens):
         # the next words of its sentence (tokens come in order; 8 is all the tests look at)
@@ -728,8 +756,15 @@ def _cues(tokens: Sequence[Token], lang: str) -> list[_Cue]:
             if token.form == "not" and rest[:1] == ["only"]:
                 continue
             restrictive = _EN_RESTRICTIVE & set(rest[:8]) or rest[:2] == ["more", "than"]
-            found.append(_Cue(i, strong=not restrictive and token.form not in _EN_WEAK_NEGATIONS))
+            weak = restrictive or token.form in _EN_WEAK_NEGATIONS or _bracketed(token, texts)
+            found.append(_Cue(i, strong=not weak))
     return found
+
+
+def _bracketed(token: Token, texts: Sequence[str]) -> bool:
+    """Whether a token stands inside round or square brackets of its sentence."""
+    before = texts[token.sentence][: token.start]
+    return before.count("(") + before.count("[") > before.count(")") + before.count("]")
 
 
 def _scope_partners(

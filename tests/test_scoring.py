@@ -314,7 +314,24 @@ def test_two_negations_need_two(use_encoder):
             "Those who shout out to thee from without the inner apartments - most of them "
             "lack understanding.",
         ),
+        # Sura 44:41 (Yusuf Ali): the word links pair لا with the second "no"; the first
+        # "no" takes لا and the second ولا, near it.
+        (
+            "يوم لا يغني مولى عن مولى شيئا ولا هم ينصرون",
+            "The Day when no protector can avail his client in aught, and no help can they "
+            "receive,",
+        ),
+        # Sura 62:5: "(but understands them not)" is the translator's gloss, in brackets.
+        (
+            "مثل الذين حملوا التوراة ثم لم يحملوها كمثل الحمار يحمل أسفارا ۚ بئس مثل القوم الذين "
+            "كذبوا بآيات الله ۚ والله لا يهدي القوم الظالمين",
+            "The similitude of those who were charged with the (obligations of the) Mosaic "
+            "Law, but who subsequently failed in those (obligations), is that of a donkey which "
+            "carries huge tomes (but understands them not). Evil is the similitude of people "
+            "who falsify the Signs of Allah: and Allah guides not people who do wrong.",
+        ),
     ],
+    ids=["nor", "indispensable", "lack", "no-no-crosswise", "bracketed-gloss"],
 )
 def test_negations_rendered_without_a_second_negation_are_not_flagged(use_encoder, arabic, english):
     assert negations(score([*FAITHFUL, (arabic, english)], use_encoder)[-1]) == []
