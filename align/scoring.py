@@ -63,6 +63,10 @@ class FlagParams:
     # to the other side is below this share of the document's median bead similarity ...
     sentence_cover: float = 0.56  # ... and whose content words' mean cover is below this
     sentence_floor: float = 0.5  # median bead similarity from which sentences are judged so
+    verse_similarity: float = 0.55  # below it (classical text), an original sentence of a
+    # many-sentence bead less similar than this share of the median, and than its neighbour
+    # in the bead, ...
+    verse_cover: float = 0.65  # ... whose content words' mean cover is below this
     stray: float = 0.4  # a bead below this share of the median similarity whose one side ...
     stray_fit: float = 0.2  # ... is this much closer to a neighbouring bead's other side
     scope: int = 3  # words after a negation that make up its scope
@@ -127,7 +131,7 @@ def score_beads(
     # similar (modern prose: the UDHR's median is 0.7; the Qur'an's, classical, 0.4).
     typical = _typical_similarity([b.similarity for b in matched])
     by_vectors = encoder is not None and typical >= params.sentence_floor
-    alone = _sentences_alone(matched, src_texts, tgt_texts, encoder) if by_vectors else {}
+    alone = _sentences_alone(matched, src_texts, tgt_texts, encoder) if encoder else {}
     strays = _strays(matched, src_texts, tgt_texts, encoder, typical, params) if by_vectors else {}
     partials = (
         _runs_without_counterpart(matched, words, src_texts, tgt_texts, encoder, typical, params)
@@ -153,7 +157,9 @@ def score_beads(
             flags = _matched_flags(bead, divergence, sides, found, scale, partial, params)
             whole = [strays[id(bead)]] if id(bead) in strays else []
             if id(bead) in alone:
-                whole += _sentence_flags(found, sides, alone[id(bead)], typical, scale, params)
+                whole += _sentence_flags(
+                    found, sides, alone[id(bead)], typical, scale, params, by_vectors
+                )
             flags = whole + [f for f in flags if not _explained(f, whole)]
         scored.append(
             ScoredBead(
@@ -308,14 +314,29 @@ def _sentence_flags(
     typical: float,
     scale: float,
     params: FlagParams,
+    by_vectors: bool = True,
 ) -> list[Flag]:
     """Whole omissions and additions inside a bead of several sentences: a sentence that,
     alone, is far less similar to the other side than the document's beads are (below
     `sentence_similarity` times their median) and whose content words mostly have no
     counterpart (mean cover below `sentence_cover`): the aligner merged a sentence with
-    no counterpart into its neighbour's bead."""
+    no counterpart into its neighbour's bead.
+
+    Where sentence vectors separate less (`by_vectors` False: a classical text), only the
+    original's sentences are judged, which there are verses the translation follows one by
+    one: a verse of a many-verse bead below `verse_similarity` times the median and less
+    similar than another verse of the bead, its words' mean cover below `verse_cover`. (A
+    translation's sentences are not: a verse is often rendered by several, each far from the
+    whole.)"""
+    if by_vectors:
+        limits = {"src": params.sentence_similarity, "tgt": params.sentence_similarity}
+        cover_limit = params.sentence_cover
+    else:
+        limits, cover_limit = {"src": params.verse_similarity}, params.verse_cover
     flags = []
     for side, sims in zip(("src", "tgt"), alone, strict=True):
+        if side not in limits:
+            continue
         tokens = words.src if side == "src" else words.tgt
         cover = words.src_cover if side == "src" else words.tgt_cover
         texts = sides.src if side == "src" else sides.tgt
@@ -327,10 +348,11 @@ def _sentence_flags(
             ]
             if (
                 not covers
-                or similarity >= params.sentence_similarity * typical * params.sensitivity
+                or similarity >= limits[side] * typical * params.sensitivity
+                or (not by_vectors and similarity >= max(sims))
             ):
                 continue
-            if float(np.mean(covers)) >= params.sentence_cover * params.sensitivity:
+            if float(np.mean(covers)) >= cover_limit * params.sensitivity:
                 continue
             category, where, there = (
                 ("omission", "original", "translation")
@@ -476,7 +498,9 @@ def _runs_without_counterpart(
     `omit_cover` (original) or `add_cover` (translation), and if the passage, embedded as
     a phrase, is no closer to the other side than `phrase_similarity` times the document's
     typical bead similarity (single words find chance counterparts in a long sentence; a
-    phrase of a translation resembles its original as a whole). One encoder call for all."""
+    phrase of a translation resembles its original as a whole). A run is partial only if
+    its side has two content words more than the run: otherwise the whole side has no
+    counterpart, which is for the replaced-sentence check. One encoder call for all."""
     scale = _cover_scale(words)
     candidates = []  # (bead, side, passage, other side's text)
     for bead, found in zip(beads, words, strict=True):
@@ -486,6 +510,8 @@ def _runs_without_counterpart(
             ("src", found.src, found.src_cover, src, tgt, params.omit_cover),
             ("tgt", found.tgt, found.tgt_cover, tgt, src, params.add_cover),
         ):
+            if sum(t.content for t in tokens) < params.window + 2:
+                continue
             run = _weakest_run(tokens, [c * scale for c in cover], params.window)
             if run is not None and run[0] < limit * params.sensitivity:
                 passage = _passage(tokens, run[1], run[2], texts)

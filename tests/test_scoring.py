@@ -335,3 +335,29 @@ def test_two_negations_need_two(use_encoder):
 )
 def test_negations_rendered_without_a_second_negation_are_not_flagged(use_encoder, arabic, english):
     assert negations(score([*FAITHFUL, (arabic, english)], use_encoder)[-1]) == []
+
+
+def test_a_verse_without_translation_merged_into_its_neighbours_bead_is_an_omission(
+    use_encoder,
+):
+    """Sura 113 (Yusuf Ali) without the translation of its last verse: the aligner puts
+    the verse with the one before. In a classical text sentence vectors are judged against
+    each other within the bead: the verse far below its neighbour is the omission."""
+    import align
+
+    folder = ROOT / "corpora" / "quran-yusufali"
+    src = (folder / "113.src").read_text(encoding="utf-8").splitlines()
+    tgt = (folder / "113.tgt").read_text(encoding="utf-8").splitlines()[:4]
+    beads = align.align_sentences(src, tgt, "ar", "en", use_encoder, cache=False).beads
+    last = next(b for b in beads if 4 in b.src)
+    flags = [f for f in last.flags if f.category == "omission"]
+    assert [f.src_spans for f in flags] == [(src[4],)], last
+    assert all(not b.flags for b in beads if b is not last)
+
+
+def test_a_short_verse_far_from_its_rendering_is_no_partial_addition(use_encoder):
+    """Sura 68:13 (Yusuf Ali): no word of the three-word verse is close to its rendering,
+    but a run of words that is the whole side is no partial addition."""
+    pairs = [*FAITHFUL, ("عتل بعد ذلك زنيم", "Violent (and cruel),- with all that, base-born,-")]
+    bead = score(pairs, use_encoder)[-1]
+    assert not [f for f in bead.flags if "partial" in f.reason], bead.flags
