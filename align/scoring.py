@@ -139,12 +139,13 @@ def score_beads(
         else {}
     )
     scored = []
-    for bead in beads:
+    for k, bead in enumerate(beads):
         found = by_bead.get(id(bead))
         if not bead.tgt:
             divergence, flags = 1.0, [Flag("omission", _unmatched_reason(bead.src, "original"))]
         elif not bead.src:
             divergence, flags = 1.0, [Flag("addition", _unmatched_reason(bead.tgt, "translation"))]
+            flags += _replaced_beside(beads, k, src_texts, tgt_texts)
         else:
             divergence = divergence_of(bead.cost, center, spread, params)
             sides = Sides(
@@ -173,6 +174,27 @@ def score_beads(
             )
         )
     return scored
+
+
+def _replaced_beside(
+    beads: Sequence[Bead], k: int, src_texts: list[str], tgt_texts: list[str]
+) -> list[Flag]:
+    """A meaning shift for the translation's sentences of bead `k`, which have no
+    counterpart, when the bead before or after it is the original's with none: the
+    translation says something else in place of that original sentence."""
+    beside = [beads[n] for n in (k - 1, k + 1) if 0 <= n < len(beads) and not beads[n].tgt]
+    if not beside:
+        return []
+    original = " ".join(src_texts[i] for i in beside[0].src)
+    return [
+        Flag(
+            "meaning_shift",
+            f"the translation says something else here: {_quote(original)} of the original, "
+            "beside it, has no counterpart either",
+            (),
+            tuple(tgt_texts[j] for j in beads[k].tgt),
+        )
+    ]
 
 
 @dataclass(frozen=True)

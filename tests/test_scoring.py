@@ -361,3 +361,25 @@ def test_a_short_verse_far_from_its_rendering_is_no_partial_addition(use_encoder
     pairs = [*FAITHFUL, ("عتل بعد ذلك زنيم", "Violent (and cruel),- with all that, base-born,-")]
     bead = score(pairs, use_encoder)[-1]
     assert not [f for f in bead.flags if "partial" in f.reason], bead.flags
+
+
+def test_a_translation_in_place_of_an_untranslated_original_is_a_meaning_shift(use_encoder):
+    """An English sentence with no counterpart beside an Arabic one with none (the aligner
+    leaves both alone): the translation says something else there."""
+    src = [a for a, _ in FAITHFUL[:3]]
+    tgt = [
+        FAITHFUL[0][1],
+        "Parents have a prior right to choose the kind of education.",
+        FAITHFUL[2][1],
+    ]
+    beads = [
+        Bead((0,), (0,), 0.8, 0.4),
+        Bead((), (1,), math.nan, 0.6),
+        Bead((1,), (), math.nan, 0.6),
+        Bead((2,), (2,), 0.8, 0.4),
+    ]
+    scored = score_beads(beads, src, tgt, "ar", "en", use_encoder)
+    assert categories(scored[1]) == {"addition", "meaning_shift"}
+    shift = next(f for f in scored[1].flags if f.category == "meaning_shift")
+    assert shift.tgt_spans == (tgt[1],) and "has no counterpart either" in shift.reason
+    assert categories(scored[2]) == {"omission"}
