@@ -660,8 +660,11 @@ _AR_NOT_NEGATIONS = frozenset(
     [
         *(("لا", "سيما"), ("لا", "بد"), ("لا", "يزال"), ("لا", "تزال")),
         *(("ما", "زال"), ("ما", "يزال"), ("لا", "غنى"), ("لا", "غني")),
+        ("لا", "اقسم"),  # the oath لا أقسم, فلا أقسم: "I do call to witness"
     ]
 )
+# "no better than", "no less than": a comparison, not a negation.
+_EN_COMPARATIVES = frozenset(("more", "less", "better", "worse", "fewer", "greater", "other"))
 
 
 @dataclass(frozen=True)
@@ -711,8 +714,12 @@ def _negation_flags(words: BeadWords, sides: Sides, params: FlagParams) -> list[
             continue
         partners = _scope_partners(words, side, cue.index, cues[other], params.scope)
         free = [c for c in partners if c.index not in partner[other]]
-        if free:  # of several, the one at the nearest place ("لا … ولا" against "no … no")
-            pair(side, cue.index, min(free, key=lambda c: gap(side, cue.index, c.index)).index)
+        if free:  # of several, a strong one at the nearest place ("لا … ولا" against
+            # "no … no"; "ولا" against "fail not")
+            best = min(
+                free, key=lambda c: (cue.strong and not c.strong, gap(side, cue.index, c.index))
+            )
+            pair(side, cue.index, best.index)
     # Pairs by place, nearest first.
     reach = params.negation_reach
     options = sorted(
@@ -726,9 +733,11 @@ def _negation_flags(words: BeadWords, sides: Sides, params: FlagParams) -> list[
             pair("src", a, b)
     # A strong negation left alone takes a near negation of the other side from its partner
     # if that partner can take a free negation near it instead (the word links paired
-    # "لا … ولا" crosswise with "no … no").
+    # "لا … ولا" crosswise with "no … no"), or, the two being strong, if that partner is
+    # weak and further away ("ولا" paired with "fail" of "fail not").
     for side in ("src", "tgt"):
         other = _other(side)
+        weak = {c.index for c in cues[side] if not c.strong}
         for cue in (c for c in cues[side] if c.strong and c.index not in partner[side]):
             for near in sorted(cues[other], key=lambda c: gap(side, cue.index, c.index)):
                 taken = partner[other].get(near.index)
@@ -739,10 +748,12 @@ def _negation_flags(words: BeadWords, sides: Sides, params: FlagParams) -> list[
                     for c in cues[other]
                     if c.index not in partner[other] and gap(side, taken, c.index) <= reach
                 ]
-                if spare:
+                closer = gap(side, cue.index, near.index) < gap(side, taken, near.index)
+                if spare or (near.strong and taken in weak and closer):
                     del partner[side][taken]
                     pair(side, cue.index, near.index)
-                    pair(side, taken, min(spare, key=lambda c: gap(side, taken, c)))
+                    if spare:
+                        pair(side, taken, min(spare, key=lambda c: gap(side, taken, c)))
                     break
     paired = {side: set(partner[side]) for side in partner}
     flags = []
@@ -803,8 +814,12 @@ def _cues(tokens: Sequence[Token], texts: Sequence[str], lang: str) -> list[_Cue
         elif token.form in _EN_CUES or token.form.endswith("n't"):
             if token.form == "not" and rest[:1] == ["only"]:
                 continue
-            restrictive = _EN_RESTRICTIVE & set(rest[:8]) or rest[:2] == ["more", "than"]
-            weak = restrictive or token.form in _EN_WEAK_NEGATIONS or _bracketed(token, texts)
+            restrictive = _EN_RESTRICTIVE & set(rest[:8]) or (
+                rest[1:2] == ["than"] and rest[0] in _EN_COMPARATIVES
+            )
+            litotes = rest[:1] == ["without"]  # "not without fear": fearful
+            weak = restrictive or litotes or token.form in _EN_WEAK_NEGATIONS
+            weak = weak or _bracketed(token, texts)
             found.append(_Cue(i, strong=not weak))
     return found
 

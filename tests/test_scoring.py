@@ -330,8 +330,32 @@ def test_two_negations_need_two(use_encoder):
             "carries huge tomes (but understands them not). Evil is the similitude of people "
             "who falsify the Signs of Allah: and Allah guides not people who do wrong.",
         ),
+        # Sura 13:20: "fail not" for ولا ينقضون; the place paired ولا with "fail".
+        (
+            "الذين يوفون بعهد الله ولا ينقضون الميثاق",
+            "Those who fulfil the covenant of Allah and fail not in their plighted word;",
+        ),
+        # Sura 75:1: the oath لا أقسم is "I do call to witness".
+        (
+            "بسم الله الرحمن الرحيم لا أقسم بيوم القيامة",
+            "I do call to witness the Resurrection Day;",
+        ),
+        # Sura 47:14: "no better than" compares.
+        (
+            "أفمن كان على بينة من ربه كمن زين له سوء عمله واتبعوا أهواءهم",
+            "Is then one who is on a clear (Path) from his Lord, no better than one to whom the "
+            "evil of his conduct seems pleasing, and such as follow their own lusts?",
+        ),
+        # Sura 52:26: "not without fear" is مشفقين, fearful.
+        (
+            "قالوا إنا كنا قبل في أهلنا مشفقين",
+            'They will say: "Aforetime, we were not without fear for the sake of our people.',
+        ),
     ],
-    ids=["nor", "indispensable", "lack", "no-no-crosswise", "bracketed-gloss"],
+    ids=[
+        *("nor", "indispensable", "lack", "no-no-crosswise", "bracketed-gloss", "fail-not"),
+        *("oath", "no-better-than", "not-without"),
+    ],
 )
 def test_negations_rendered_without_a_second_negation_are_not_flagged(use_encoder, arabic, english):
     assert negations(score([*FAITHFUL, (arabic, english)], use_encoder)[-1]) == []
