@@ -72,6 +72,7 @@ class FlagParams:
     scope: int = 3  # words after a negation that make up its scope
     name_cover: float = 0.6  # a capitalised word this close to a word of the original is no name
     negation_reach: float = 0.35  # share of a bead's length between negations paired by place
+    negation_words: int = 12  # ... any share where neither side has more words than this
 
 
 @dataclass(frozen=True)
@@ -652,8 +653,8 @@ _AR_NEGATIONS = frozenset(
     ("الم", "افلا", "اولم", "افلم", "اولا", "اليس", "اوليس", "الست", "الن")
 )
 # Negative or not, depending on the sentence: ما is also "what", غير "other than", لولا
-# "but for" as often as "had … not".
-_AR_MAYBE_NEGATIONS = frozenset(("ما", "غير", "دون", "لما", "عدم", "لولا", "لوما"))
+# "but for" as often as "had … not"; كلا ("nay!") is rendered "by no means" or not at all.
+_AR_MAYBE_NEGATIONS = frozenset(("ما", "غير", "دون", "لما", "عدم", "لولا", "لوما", "كلا"))
 _AR_EXCEPT = frozenset(("الا",))
 # Fixed phrases that negate nothing: "especially", "must", "still", "indispensable".
 _AR_NOT_NEGATIONS = frozenset(
@@ -721,7 +722,9 @@ def _negation_flags(words: BeadWords, sides: Sides, params: FlagParams) -> list[
             )
             pair(side, cue.index, best.index)
     # Pairs by place, nearest first.
-    reach = params.negation_reach
+    # In a short bead a place says little: "وما لا تبصرون" is "And what ye see not".
+    short = max(len(words.src), len(words.tgt)) <= params.negation_words
+    reach = 1.0 if short else params.negation_reach
     options = sorted(
         (gap("src", a.index, b.index), a.index, b.index)
         for a in cues["src"]

@@ -351,10 +351,17 @@ def test_two_negations_need_two(use_encoder):
             "قالوا إنا كنا قبل في أهلنا مشفقين",
             'They will say: "Aforetime, we were not without fear for the sake of our people.',
         ),
+        # Sura 104:4: كلا, "by no means!", answers the English negation.
+        (
+            "كلا ۖ لينبذن في الحطمة",
+            "By no means! He will be sure to be thrown into That which Breaks to Pieces,",
+        ),
+        # Sura 69:39: in a short bead a place says little ("see not" ends the line).
+        ("وما لا تبصرون", "And what ye see not,"),
     ],
     ids=[
         *("nor", "indispensable", "lack", "no-no-crosswise", "bracketed-gloss", "fail-not"),
-        *("oath", "no-better-than", "not-without"),
+        *("oath", "no-better-than", "not-without", "kalla", "short-bead"),
     ],
 )
 def test_negations_rendered_without_a_second_negation_are_not_flagged(use_encoder, arabic, english):
