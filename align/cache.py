@@ -67,15 +67,22 @@ class CachedEncoder:
     """Wraps an encoder; vectors are kept in `path` (default: in memory) keyed by the model
     (the encoder's `fingerprint`, or else its name), the normalisation version,
     the vector length and the text; the file is held to about `max_bytes` by evicting the
-    least recently used. A context manager; `close()` releases the file."""
+    least recently used. A hit marks a vector as used only if it was last marked more than
+    `restamp_after` seconds ago, so that a warm run writes nothing to the file. A context
+    manager; `close()` releases the file."""
 
     def __init__(
-        self, encoder: Encoder, path: str | Path = ":memory:", max_bytes: int = DEFAULT_MAX_BYTES
+        self,
+        encoder: Encoder,
+        path: str | Path = ":memory:",
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        restamp_after: float = 3600.0,
     ) -> None:
         self.name = encoder.name
         self._encoder = encoder
         self._path = str(path)
         self._max_bytes = max_bytes
+        self._restamp_ns = int(restamp_after * 1e9)
         self._model = model_identity(encoder)
         self._dimension: int | None = getattr(encoder, "dimension", None)
         self._warned_rows = False
@@ -152,15 +159,17 @@ class CachedEncoder:
         return good
 
     def _store(self, db: sqlite3.Connection, new: dict[str, np.ndarray]) -> None:
-        """Add the new vectors (replacing damaged ones), stamp every key of the last lookup
-        as just used, and evict if the file has grown past the bound."""
+        """Add the new vectors (replacing damaged ones), stamp the keys of the last lookup
+        whose stamp is old as just used, and evict if the file has grown past the bound.
+        With nothing to add or stamp, no write transaction is opened."""
+        now = time.time_ns()
+        old = (now - self._restamp_ns,)
+        if not new and not db.execute(_ANY_OLD_STAMP, old).fetchone()[0]:
+            return
         with _transaction(db, "IMMEDIATE"):
             rows = ((key, vector.tobytes()) for key, vector in new.items())
             db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?)", rows)
-            db.execute(
-                "INSERT OR REPLACE INTO used SELECT key, ? FROM wanted JOIN vectors USING (key)",
-                (time.time_ns(),),
-            )
+            db.execute(_RESTAMP, (now, *old))
             if _stored_bytes(db) > self._max_bytes:
                 _evict(db, int(self._max_bytes * _EVICT_TO))
 
@@ -287,6 +296,15 @@ def _transaction(db: sqlite3.Connection, kind: str = "DEFERRED") -> Iterator[Non
 # CROSS JOIN keeps `wanted` the outer loop: the planner, with no statistics of a temporary
 # table, would otherwise read every row of `vectors` (the whole file) for each lookup.
 _SELECT_WANTED = "SELECT key, vec FROM wanted CROSS JOIN vectors USING (key)"
+
+
+# The keys of the last lookup that are stored and were last used before a given time.
+_OLD_STAMPS = (
+    "FROM wanted AS w CROSS JOIN vectors AS v ON v.key = w.key "
+    "LEFT JOIN used AS u ON u.key = w.key WHERE u.stamp IS NULL OR u.stamp < ?"
+)
+_ANY_OLD_STAMP = f"SELECT EXISTS (SELECT 1 {_OLD_STAMPS})"
+_RESTAMP = f"INSERT OR REPLACE INTO used SELECT w.key, ? {_OLD_STAMPS}"
 
 
 def _lookup(db: sqlite3.Connection, keys: Sequence[str]) -> dict[str, bytes]:

@@ -152,14 +152,15 @@ def test_eviction_keeps_the_file_under_the_bound_and_the_recently_used_rows(tmp_
     bound = 1024**2  # about 2,500 rows of 64 floats
     path = cache_file(tmp_path)
     favourites = sentences("favourite", 50)
-    with CachedEncoder(HashingEncoder(), path, max_bytes=bound) as cached:
+    # restamp_after=0: every hit is marked, so the favourites stay the most recently used
+    with CachedEncoder(HashingEncoder(), path, max_bytes=bound, restamp_after=0) as cached:
         for round_ in range(40):
             cached.encode(favourites + sentences(f"round {round_}", 200))
             assert stored_bytes(path) <= bound
     assert path.stat().st_size <= bound
     assert path.stat().st_size > bound / 2  # evicted down to about 90%, not emptied
     later = CountingEncoder()
-    with CachedEncoder(later, path, max_bytes=bound) as cached:
+    with CachedEncoder(later, path, max_bytes=bound, restamp_after=0) as cached:
         cached.encode(favourites + sentences("round 39", 200))
         assert later.texts == []
         cached.encode(sentences("round 0", 200))
@@ -263,3 +264,25 @@ def test_help_says_where_the_cache_is_and_how_to_clear_it():
     assert "$ALIGN_CACHE_DIR" in result.output
     assert "delete the folder to clear it" in result.output
     assert "--no-cache" in result.output
+
+
+def test_a_warm_run_writes_nothing_and_old_stamps_are_renewed(tmp_path):
+    path = cache_file(tmp_path)
+    texts = sentences("warm", 20)
+
+    def stamps() -> dict[str, int]:
+        with sqlite3.connect(path) as db:
+            return dict(db.execute("SELECT key, stamp FROM used"))
+
+    with CachedEncoder(HashingEncoder(), path) as cached:
+        cached.encode(texts)
+    first = stamps()
+    with CachedEncoder(HashingEncoder(), path) as cached:
+        cached.encode(texts[:10])
+    assert stamps() == first  # stamped less than an hour ago: nothing written
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE used SET stamp = 1")
+    with CachedEncoder(HashingEncoder(), path) as cached:
+        cached.encode(texts[:10])
+    renewed = sorted(stamps().values())
+    assert renewed[:10] == [1] * 10 and min(renewed[10:]) >= max(first.values())
