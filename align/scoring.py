@@ -63,6 +63,7 @@ class FlagParams:
     # to the other side is below this share of the document's median bead similarity ...
     sentence_cover: float = 0.56  # ... and whose content words' mean cover is below this
     sentence_floor: float = 0.5  # median bead similarity from which sentences are judged so
+    sentence_words: int = 3  # content words a translation's sentence needs to be judged so
     verse_similarity: float = 0.55  # below it (classical text), an original sentence of a
     # many-sentence bead less similar than this share of the median, and than its neighbour
     # in the bead, ...
@@ -343,7 +344,10 @@ def _sentence_flags(
     alone, is far less similar to the other side than the document's beads are (below
     `sentence_similarity` times their median) and whose content words mostly have no
     counterpart (mean cover below `sentence_cover`): the aligner merged a sentence with
-    no counterpart into its neighbour's bead.
+    no counterpart into its neighbour's bead. A translation's sentence needs
+    `sentence_words` content words for its vector to say so ("To dwell therein." is the
+    first words of a verse rendered in two sentences); an original's heading ("المادة 4")
+    is judged with fewer.
 
     Where sentence vectors separate less (`by_vectors` False: a classical text), only the
     original's sentences are judged, which there are verses the translation follows one by
@@ -370,7 +374,7 @@ def _sentence_flags(
                 if t.sentence == k and t.content
             ]
             if (
-                not covers
+                len(covers) < (params.sentence_words if side == "tgt" else 1)
                 or similarity >= limits[side] * typical * params.sensitivity
                 or (not by_vectors and similarity >= max(sims))
             ):

@@ -414,3 +414,18 @@ def test_a_translation_in_place_of_an_untranslated_original_is_a_meaning_shift(u
     shift = next(f for f in scored[1].flags if f.category == "meaning_shift")
     assert shift.tgt_spans == (tgt[1],) and "has no counterpart either" in shift.reason
     assert categories(scored[2]) == {"omission"}
+
+
+def test_a_short_sentence_of_a_verse_rendered_in_several_is_no_whole_addition(use_encoder):
+    """Sura 31:9 (Yusuf Ali): "To dwell therein." renders خالدين فيها; a sentence of one or
+    two content words has too little for its vector alone to say it has no counterpart."""
+    arabic = "خالدين فيها ۖ وعد الله حقا ۚ وهو العزيز الحكيم"
+    english = [
+        "To dwell therein.",
+        "The promise of Allah is true: and He is Exalted in Power, Wise.",
+    ]
+    src = [a for a, _ in FAITHFUL] + [arabic]
+    tgt = [e for _, e in FAITHFUL] + english
+    beads = [*one_to_one(FAITHFUL), Bead((8,), (8, 9), 0.6, 0.5)]
+    bead = score_beads(beads, src, tgt, "ar", "en", use_encoder)[-1]
+    assert not [f for f in bead.flags if f.category == "addition"], bead.flags
