@@ -49,7 +49,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-NODE_CHUNK = 32_768  # DP nodes whose boundary costs are computed in one go
+NODE_ROWS = 64  # rows of DP nodes whose boundary costs are computed in one go
 BLOCK_ROWS = 256  # rows of the DP table whose bead costs are computed in one go
 
 
@@ -175,23 +175,25 @@ class Problem:
         n, m = self.shape
         if src.edges is None or tgt.edges is None or self.params.edge_weight == 0 or n < 2 or m < 2:
             return np.zeros(np.broadcast_shapes(np.shape(i), np.shape(j)))
-        i, j = np.broadcast_arrays(i, j)
+        shape = np.broadcast_shapes(np.shape(i), np.shape(j))
         inside = (i > 0) & (i < n) & (j > 0) & (j < m)
-        i, j = np.clip(i, 1, n - 1).ravel(), np.clip(j, 1, m - 1).ravel()
+        # as rows of nodes; a row's nodes lie close together (one row of a DP band)
+        width = shape[-1] if shape else 1
+        i = np.broadcast_to(np.clip(i, 1, n - 1), shape).reshape(-1, width)
+        j = np.broadcast_to(np.clip(j, 1, m - 1), shape).reshape(-1, width)
         total = np.zeros(i.shape)
-        # A chunk of nodes at a time, its cosines from one matrix product of the edges it
-        # spans: gathering a vector per node would hold (nodes x dimension) floats at once.
-        for start in range(0, len(i), NODE_CHUNK):
-            ci, cj = i[start : start + NODE_CHUNK], j[start : start + NODE_CHUNK]
-            for edge, di, dj in ((1, ci - 1, cj - 1), (0, ci, cj)):
+        # A few rows of nodes at a time, their cosines from one matrix product of the edges
+        # they span: gathering a vector per node would hold (nodes x dimension) floats.
+        for start in range(0, len(i), NODE_ROWS):
+            rows = slice(start, start + NODE_ROWS)
+            for edge, di, dj in ((1, i[rows] - 1, j[rows] - 1), (0, i[rows], j[rows])):
                 i_lo, j_lo = int(di.min()), int(dj.min())
                 block = (
                     src.edges[edge, i_lo : di.max() + 1] @ tgt.edges[edge, j_lo : dj.max() + 1].T
                 )
-                similarity = block[di - i_lo, dj - j_lo]
                 noise = (src.edge_noise[edge, di] + tgt.edge_noise[edge, dj]) / 2
-                total[start : start + NODE_CHUNK] += (1.0 - similarity) / np.maximum(noise, 1e-6)
-        cost = self.params.edge_weight * (total.reshape(inside.shape) - self.params.edge_offset)
+                total[rows] += (1.0 - block[di - i_lo, dj - j_lo]) / np.maximum(noise, 1e-6)
+        cost = self.params.edge_weight * (total.reshape(shape) - self.params.edge_offset)
         return np.where(inside, cost, 0.0)
 
     def summed_similarity(self, src: Sequence[int], tgt: Sequence[int]) -> float:

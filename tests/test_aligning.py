@@ -304,3 +304,12 @@ def test_an_unmatched_lead_in_joins_the_bead_it_opens():
     assert join_lead_ins(problem, beads, lead_ins, barriers=[(1, 2)])[1].tgt == (1,)
     not_lead_ins = ([False] * 3, [False] * 4)
     assert join_lead_ins(problem, beads, not_lead_ins) == beads
+
+
+def test_boundary_costs_of_a_band_of_nodes_are_those_of_each_node():
+    rng = np.random.default_rng(11)
+    problem = random_problem(rng, 150, 220, AlignParams(), edges=True)
+    rows = np.arange(150)[:, None]
+    cols = (rows * 220 // 150 - 5).clip(0) + np.arange(12)[None, :]  # a band, as _search asks
+    each = [[node(problem, i, j) for j in row] for i, row in zip(rows[:, 0], cols, strict=True)]
+    assert np.allclose(problem.node_costs(rows, cols), each, atol=1e-5)
