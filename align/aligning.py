@@ -173,9 +173,9 @@ class Problem:
         `edge_offset` in all. Zero at the ends of the texts and without edge vectors."""
         src, tgt = self.src, self.tgt
         n, m = self.shape
-        if src.edges is None or tgt.edges is None or self.params.edge_weight == 0 or n < 2 or m < 2:
-            return np.zeros(np.broadcast_shapes(np.shape(i), np.shape(j)))
         shape = np.broadcast_shapes(np.shape(i), np.shape(j))
+        if src.edges is None or tgt.edges is None or self.params.edge_weight == 0 or n < 2 or m < 2:
+            return np.zeros(shape)
         inside = (i > 0) & (i < n) & (j > 0) & (j < m)
         # as rows of nodes; a row's nodes lie close together (one row of a DP band)
         width = shape[-1] if shape else 1
@@ -389,7 +389,8 @@ def join_lead_ins(
         bead, host = beads[k], beads[k + 1]
         side = "src" if bead.src else "tgt"
         unmatched = not getattr(bead, _OTHER[side])
-        if not (unmatched and host.src and host.tgt) or _nodes(beads)[k + 1] in fixed:
+        # a matched host starts at node (its first source, its first target sentence)
+        if not (unmatched and host.src and host.tgt) or (host.src[0], host.tgt[0]) in fixed:
             continue
         marks = lead_ins[0] if side == "src" else lead_ins[1]
         if all(marks[i] for i in getattr(bead, side)):

@@ -354,10 +354,10 @@ def report(
         for line in _review_lines(result):
             say(f"align: {line}")
     if decisions and result.review.nothing_applies:
-        made_for = f" (exported for {decisions.source} and {decisions.target})"
+        pair = decisions.source and f" (exported for {decisions.source} and {decisions.target})"
         say(
             f"align: warning: nothing in {display_name(decisions_file)} applies to these "
-            f"documents{made_for if decisions.source else ''}: is it another pair's file?"
+            f"documents{pair}: is it another pair's file?"
         )
     if result.warnings:
         for warning in result.warnings:
