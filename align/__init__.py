@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from align import anchoring, progress
 from align.aligning import (
@@ -137,15 +138,16 @@ def align_sentences(
     with _encoder(model, cache) as encoder:
         beads = align_vectors(src, tgt, encoder, align_params or AlignParams(), links)
         progress.stage(progress.SCORING)
-        scored = score_beads(
-            beads,
-            [s.text for s in src],
-            [s.text for s in tgt],
-            src_lang,
-            tgt_lang,
-            encoder,
-            flag_params,
-        )
+        with _small_products():
+            scored = score_beads(
+                beads,
+                [s.text for s in src],
+                [s.text for s in tgt],
+                src_lang,
+                tgt_lang,
+                encoder,
+                flag_params,
+            )
     warning = unrelated_warning(beads)
     result = Alignment(
         src_sentences=src,
@@ -160,6 +162,17 @@ def align_sentences(
     return result.with_decisions(decisions) if decisions else result
 
 
+@contextmanager
+def _small_products() -> Iterator[None]:
+    """numpy's BLAS on one thread, for the many small matrix products of searching and
+    scoring: with a thread per core they wait on each other, and on a busy machine (or
+    beside another job, as in `eval -j 2`) ran up to 50 times slower. The encoders set
+    their own threads for embedding, inside this."""
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
+
+
+@_small_products()
 def align_vectors(
     src: list[Sentence],
     tgt: list[Sentence],

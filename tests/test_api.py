@@ -150,3 +150,30 @@ def test_a_verse_with_more_sentences_than_max_beads_keeps_them(use_encoder):
     verse_282 = next(b for b in beads if b.src == (281 - 240,))
     assert [j + first for j in verse_282.tgt] == list(doc.gold[281][1])  # 1-15
     assert all(b.src for b in beads)
+
+
+def test_searching_and_scoring_run_numpy_on_one_blas_thread(hashing_encoder, monkeypatch):
+    # With a BLAS thread per core, the many small products of the search wait on each other:
+    # 50 times slower on a busy machine. Embedding keeps the encoder's own threads.
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    def threads():  # of the BLAS libraries numpy had loaded (numba brings scipy's later)
+        return {i["num_threads"] for i in threadpool_info() if i["filepath"] in numpy_blas}
+
+    numpy_blas = {i["filepath"] for i in threadpool_info() if i["user_api"] == "blas"}
+    seen = []
+
+    def recording(function):
+        def call(*args, **kwargs):
+            seen.append(threads())
+            return function(*args, **kwargs)
+
+        return call
+
+    monkeypatch.setattr(align, "align_problem", recording(align.align_problem))
+    monkeypatch.setattr(align, "score_beads", recording(align.score_beads))
+    with threadpool_limits(limits=2, user_api="blas"):
+        align.compare("One. Two. Three.", "One. Two. Three.", "en", "en", model=hashing_encoder)
+        after = threads()
+    assert len(seen) >= 2 and all(found == {1} for found in seen), seen
+    assert after == {2}  # the caller's setting is restored
