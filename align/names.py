@@ -51,7 +51,8 @@ _AR_PREPOSITIONS = ("ب", "ل", "ك")
 _AR_SUFFIXES = ("يون", "يين", "ية", "ون", "ين", "ات", "ي", "ها", "هم", "ه", "كم", "نا", "ا", "وا")
 
 
-def _ar_forms(word: str) -> set[str]:
+@lru_cache(maxsize=65536)
+def _ar_forms(word: str) -> frozenset[str]:
     """An Arabic word with and without its clitics: و/ف, ب/ل/ك, the article, then one or two
     suffixes. All readings are kept, since a stem may itself begin or end with these letters."""
     forms = {word}
@@ -61,7 +62,7 @@ def _ar_forms(word: str) -> set[str]:
     for _ in range(2):
         stems = {f[: -len(s)] for f in forms for s in _AR_SUFFIXES if f.endswith(s)}
         forms |= stems | {f[:-1] + "ة" for f in stems if f.endswith("ت")}  # قبلتهم: قبلة
-    return {f for f in forms if len(f) >= 2}
+    return frozenset(f for f in forms if len(f) >= 2)
 
 
 # --- Exonyms: English names whose Arabic form is not a transliteration of them. ---
@@ -365,7 +366,8 @@ def _singular(word: str) -> str:
     return word[:-1] if word.endswith("s") and not word.endswith(("ss", "us", "is")) else word
 
 
-def _en_forms(word: str) -> list[str]:
+@lru_cache(maxsize=65536)
+def _en_forms(word: str) -> tuple[str, ...]:
     """Readings of an English name to look up: without a possessive, a leading particle
     ("Al-"), or an ending of nationality or plural ("Iraqis" -> "iraq"); lower case."""
     parts = _HYPHEN.split(_bare(word.lower()))
@@ -375,7 +377,7 @@ def _en_forms(word: str) -> list[str]:
     forms += [f[:-1] for f in forms if f.endswith("ah")]  # "Makkah": "makka"
     for suffix in _EN_SUFFIXES:
         forms += [f[: -len(suffix)] for f in forms if f.endswith(suffix) and len(f) > len(suffix)]
-    return list(dict.fromkeys(forms))
+    return tuple(dict.fromkeys(forms))
 
 
 def _initial(text: str, start: int) -> bool:
@@ -580,17 +582,19 @@ def _drop(classes: str) -> float:
 def _distance(en: str, ar: tuple[str, ...]) -> float:
     """Weighted edit distance between an English and an Arabic skeleton: a class the Arabic
     letter may stand for costs nothing, weak classes are cheap to skip, anything else costs 1."""
+    ar_drops = [_drop(classes) for classes in ar]
     previous = [0.0]
-    for classes in ar:
-        previous.append(previous[-1] + _drop(classes))
+    for drop in ar_drops:
+        previous.append(previous[-1] + drop)
     for e in en:
-        current = [previous[0] + _drop(e)]
+        e_drop = _drop(e)
+        current = [previous[0] + e_drop]
         for j, classes in enumerate(ar, start=1):
             current.append(
                 min(
                     previous[j - 1] + (0.0 if e in classes else 1.0),
-                    previous[j] + _drop(e),
-                    current[j - 1] + _drop(classes),
+                    previous[j] + e_drop,
+                    current[j - 1] + ar_drops[j - 1],
                 )
             )
         previous = current
@@ -639,6 +643,7 @@ def _word_source(ar_word: str) -> _Source:
     return _Source(ar_word)
 
 
+@lru_cache(maxsize=262144)  # a document asks about the same few names again and again
 def transliterates(en_word: str, ar_word: str) -> bool:
     """Whether the Arabic word (clitics and all) can render the English name: "Mosul" and
     الموصل, "Pharaoh" and فرعون. For linking the words of a bead (see align.wordlinking)."""
