@@ -573,6 +573,7 @@ def _en_skeleton(word: str, digraphs: bool = True) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=1024)
 def _drop(classes: str) -> float:
     """The cost of a letter with no counterpart on the other side."""
     return min(_DROP_COST.get(c, 1.0) for c in classes)
@@ -599,6 +600,20 @@ def _distance(en: str, ar: tuple[str, ...]) -> float:
             )
         previous = current
     return previous[-1]
+
+
+@lru_cache(maxsize=262144)
+def _close(en: str, ar: tuple[str, ...]) -> bool:
+    """Whether the skeletons are within `_allowed` distance. Most pairs are far apart, and a
+    cheap bound says so first: every letter of one side found nowhere on the other costs at
+    least its skip cost, whatever the alignment."""
+    allowed = _allowed(en)
+    ar_letters = set().union(*ar)
+    bound = max(
+        sum(_drop(e) for e in en if e not in ar_letters),
+        sum(_drop(classes) for classes in ar if classes and not set(classes) & set(en)),
+    )
+    return bound <= allowed + 1e-9 and _distance(en, ar) <= allowed
 
 
 def _strong(en: str) -> int:
@@ -633,7 +648,7 @@ class _Source:
             for en in {_en_skeleton(form), _en_skeleton(form, digraphs=False)}:
                 if form != forms[0] and _strong(en) < 2:
                     continue  # "Elias" is not read as "elia", nor "Arabs" as "ar"
-                if en and any(_distance(en, ar) <= _allowed(en) for ar in self.skeletons):
+                if en and any(_close(en, ar) for ar in self.skeletons):
                     return True
         return False
 
