@@ -429,3 +429,56 @@ def test_a_short_sentence_of_a_verse_rendered_in_several_is_no_whole_addition(us
     beads = [*one_to_one(FAITHFUL), Bead((8,), (8, 9), 0.6, 0.5)]
     bead = score_beads(beads, src, tgt, "ar", "en", use_encoder)[-1]
     assert not [f for f in bead.flags if f.category == "addition"], bead.flags
+
+
+def corpus_lines(corpus, name):
+    """The Arabic and English lines of one document of a bundled corpus."""
+    folder = ROOT / "corpora" / corpus
+    return tuple(
+        (folder / f"{name}.{side}").read_text(encoding="utf-8").splitlines()
+        for side in ("src", "tgt")
+    )
+
+
+def partial_additions(beads):
+    return [f for b in beads for f in b.flags if f.category == "addition" and "partial" in f.reason]
+
+
+def test_short_glosses_in_brackets_are_passed_over_and_long_ones_kept():
+    from align.scoring import _short_glosses
+    from align.wordlinking import tokenize
+
+    text = (
+        "Behold, two (guardian angels) appointed to learn (his doings), one sitting "
+        "(on the right hand of the throne, the other on its left side) by him."
+    )
+    tokens = tokenize(text, "en")
+    skipped = {tokens[i].form for i in _short_glosses(tokens, [text], window=4)}
+    assert skipped == {"guardian", "angels", "his", "doings"}
+
+
+def test_a_verse_with_short_glosses_is_no_partial_addition(use_encoder):
+    """Sura 50 (Yusuf Ali): "a record guarding (the full account)", "two (guardian angels)
+    appointed to learn (his doings)": the translator's declared glosses of a word or two
+    padded runs of words into partial additions on a faithful translation."""
+    import align
+
+    src, tgt = corpus_lines("quran-yusufali", "050")
+    beads = align.align_sentences(src, tgt, "ar", "en", use_encoder, cache=False).beads
+    padded = [f for f in partial_additions(beads) if "(" in "".join(f.tgt_spans)]
+    assert padded == []
+
+
+def test_an_interpolation_in_modern_prose_is_a_partial_addition(use_encoder):
+    """UDHR article 8 with a clause put in: in modern prose, whose word vectors are surer,
+    a run of words a little closer to the original than a classical text allows still
+    counts as added."""
+    import align
+
+    src, tgt = corpus_lines("udhr-articles", "08")
+    clause = ", which later generations came to understand in quite another way,"
+    tgt = [tgt[0], tgt[1].replace("violating", "violating" + clause, 1)]
+    beads = align.align_sentences(src, tgt, "ar", "en", use_encoder, cache=False).beads
+    assert [f.tgt_spans for f in partial_additions(beads)] == [
+        ("later generations came to understand",)
+    ]
