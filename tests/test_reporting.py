@@ -211,6 +211,17 @@ def test_json_round_trips_beads_and_sentences(alignment: Alignment) -> None:
         assert got["divergence"] == pytest.approx(bead.divergence)
 
 
+def test_json_is_the_report_data_with_a_bead_or_sentence_per_line(alignment: Alignment) -> None:
+    from align.reporting.json_report import report_data
+
+    text = render(alignment, "json")
+    data = report_data(alignment)
+    assert load_json(text) == json.loads(json.dumps(data))
+    records = data["sentences"]["source"] + data["sentences"]["target"] + data["beads"]
+    lines = [line.strip().rstrip(",") for line in text.splitlines()]
+    assert [json.loads(line) for line in lines if line.startswith('{"index"')] == records
+
+
 def test_json_summary_counts_shapes_and_every_category(alignment: Alignment) -> None:
     summary = load_json(render(alignment, "json"))["summary"]
     assert summary["sentences"] == {"source": 8, "target": 8}
