@@ -54,11 +54,9 @@ class FlagParams:
     min_spread: float = 0.1  # relative to the median: short documents have a tiny MAD
     window: int = 4  # content words in a run without counterpart
     add_cover: float = 0.5  # mean cover of such a run, at a document median cover of 0.6
-    modern_add_cover: float = 0.51  # the same in a modern text, whose word vectors are
-    # surer (more UDHR glosses found, no more false alarms; a faithful run of the seed's
-    # news text has 0.52)
-    modern_floor: float = 0.65  # median bead similarity of a modern text (the UDHR's
-    # documents 0.7 or more; the Qur'an's suras 0.62 at most)
+    modern_add_cover: float = 0.51  # the same in a modern text (see modern_floor), whose
+    # word vectors are surer (more UDHR glosses found, no more false alarms; a faithful run
+    # of the seed's news text has 0.52)
     omit_cover: float = 0.40  # the same for the original's words
     phrase_similarity: float = 0.15  # ... and the run, embedded, below this share of the
     # document's typical bead similarity to the other side
@@ -68,8 +66,9 @@ class FlagParams:
     sentence_similarity: float = 0.17  # a sentence of a many-sentence side whose similarity
     # to the other side is below this share of the document's median bead similarity ...
     sentence_cover: float = 0.56  # ... and whose content words' mean cover is below this
-    sentence_floor: float = 0.5  # median bead similarity from which sentences are judged so
-    sentence_words: int = 3  # content words a translation's sentence needs to be judged so
+    modern_floor: float = 0.65  # median bead similarity of a modern text, where sentences
+    # are judged so (the UDHR's documents 0.7 or more; the Qur'an's suras 0.62 at most)
+    sentence_words: int = 3  # content words a translation's sentence needs to be judged
     verse_similarity: float = 0.55  # below it (classical text), an original sentence of a
     # many-sentence bead less similar than this share of the median, and than its neighbour
     # in the bead, ...
@@ -136,9 +135,11 @@ def score_beads(
     by_bead = dict(zip(map(id, matched), words, strict=True))
     # Whole sentences are judged by their vectors only where those separate a translation
     # from unrelated text by a wide margin: in documents whose beads are, as a rule, this
-    # similar (modern prose: the UDHR's median is 0.7; the Qur'an's, classical, 0.4).
+    # similar (modern prose: the UDHR's median is 0.7 or more; the Qur'an's, classical, 0.4,
+    # and no sura's above 0.62, where judging verses so raised more false alarms than it
+    # found divergences).
     typical = _typical_similarity([b.similarity for b in matched])
-    by_vectors = encoder is not None and typical >= params.sentence_floor
+    by_vectors = encoder is not None and typical >= params.modern_floor
     alone = _sentences_alone(matched, src_texts, tgt_texts, encoder) if encoder else {}
     strays = _strays(matched, src_texts, tgt_texts, encoder, typical, params) if by_vectors else {}
     partials = (
