@@ -833,10 +833,14 @@ def _cues(tokens: Sequence[Token], texts: Sequence[str], lang: str) -> list[_Cue
     brackets is weak: the translator's own gloss ("a donkey which carries huge tomes (but
     understands them not)"), an addition rather than a reversed meaning."""
     found = []
+    inceptive = _inceptive_ala(tokens, texts) if lang == "ar" else set()
     for i, token in enumerate(tokens):
         # the next words of its sentence (tokens come in order; 8 is all the tests look at)
         rest = [t.form for t in tokens[i + 1 : i + 9] if t.sentence == token.sentence]
         if lang == "ar":
+            if i in inceptive:
+                found.append(_Cue(i, strong=False))  # "Should He not know?" for ألا يعلم
+                continue
             if rest[:1] and (token.form, rest[0]) in _AR_NOT_NEGATIONS:
                 continue
             if token.form == "لما" and not (rest and rest[0][:1] in "يتن"):
@@ -847,24 +851,49 @@ def _cues(tokens: Sequence[Token], texts: Sequence[str], lang: str) -> list[_Cue
                 found.append(_Cue(i, strong=False))  # إن … إلا, "nothing but"
                 continue
             if token.form in _AR_NEGATIONS:
-                sentence = {t.form for t in tokens if t.sentence == token.sentence}
+                sentence = {
+                    t.form
+                    for k, t in enumerate(tokens)
+                    if t.sentence == token.sentence and k not in inceptive
+                }
                 # و + a negation after another negation is "nor" (لا … ولا): weak.
                 nor = token.text[:1] in "وف" and any(c.index < i for c in found)
                 found.append(_Cue(i, strong=not _AR_EXCEPT & sentence and not nor))
             elif token.form in _AR_MAYBE_NEGATIONS:
                 found.append(_Cue(i, strong=False))
-        elif token.form in _EN_ANSWERING:
-            found.append(_Cue(i, strong=False))
+        elif token.form in _EN_ANSWERING or (token.form == "free" and rest[:1] in _OF_FROM):
+            found.append(_Cue(i, strong=False))  # "a cup free of frivolity": لا لغو فيها
         elif token.form in _EN_CUES or token.form.endswith("n't"):
             if token.form == "not" and rest[:1] == ["only"]:
                 continue
             restrictive = _EN_RESTRICTIVE & set(rest[:8]) or (
                 rest[1:2] == ["than"] and rest[0] in _EN_COMPARATIVES
             )
-            litotes = rest[:1] == ["without"]  # "not without fear": fearful
+            # "not without fear": fearful; "never will disaster cease": still (لا يزال)
+            litotes = rest[:1] == ["without"] or bool(_EN_CEASE & set(rest[:3]))
             weak = restrictive or litotes or token.form in _EN_WEAK_NEGATIONS
             weak = weak or _bracketed(token, texts)
             found.append(_Cue(i, strong=not weak))
+    return found
+
+
+_OF_FROM = (["of"], ["from"])
+_EN_CEASE = frozenset(("cease", "ceases", "ceased", "ceasing"))
+_AR_PAUSES = re.compile("[\u06d6-\u06dc.،؛:!؟]")  # Qur'anic pause marks, punctuation
+
+
+def _inceptive_ala(tokens: Sequence[Token], texts: Sequence[str]) -> set[int]:
+    """Tokens ألا that open a sentence or follow a pause: "Is it not …?", "Verily …".
+    Normalised, ألا is written الا like إلا, "except", which follows what it excepts from (a
+    verse may open with إلا continuing the last, but then it is written with its hamza)."""
+    found = set()
+    for i, token in enumerate(tokens):
+        if token.form != "الا" or "إ" in token.text:
+            continue
+        before = tokens[i - 1] if i and tokens[i - 1].sentence == token.sentence else None
+        gap = texts[token.sentence][before.end : token.start] if before else None
+        if gap is None or _AR_PAUSES.search(gap):
+            found.add(i)
     return found
 
 

@@ -297,6 +297,24 @@ def test_two_negations_need_two(use_encoder):
 @pytest.mark.parametrize(
     ("arabic", "english"),
     [
+        # ألا opening a verse is "Is it not …?", not إلا "except" (sura 67:14).
+        (
+            "ألا يعلم من خلق وهو اللطيف الخبير",
+            "Should He not know,- He that created? and He is the One that understands the "
+            "finest mysteries (and) is well-acquainted (with them).",
+        ),
+        # "free of" renders لا (sura 52:23).
+        (
+            "يتنازعون فيها كأسا لا لغو فيها ولا تأثيم",
+            "They shall there exchange, one with another, a (loving) cup free of frivolity, "
+            "free of all taint of ill.",
+        ),
+        # "never … cease" is "still", ولا يزال (sura 13:31).
+        (
+            "ولا يزال الذين كفروا تصيبهم بما صنعوا قارعة",
+            "But the Unbelievers,- never will disaster cease to seize them for their (ill) "
+            "deeds.",
+        ),
         # لا … ولا is "no … or": the second negation continues the first ("nor").
         (
             "فمن يؤمن بربه فلا يخاف بخسا ولا رهقا",
@@ -360,6 +378,7 @@ def test_two_negations_need_two(use_encoder):
         ("وما لا تبصرون", "And what ye see not,"),
     ],
     ids=[
+        *("inceptive-ala", "free-of", "never-cease"),
         *("nor", "indispensable", "lack", "no-no-crosswise", "bracketed-gloss", "fail-not"),
         *("oath", "no-better-than", "not-without", "kalla", "short-bead"),
     ],
@@ -494,3 +513,15 @@ def test_verses_of_a_classical_text_are_not_judged_by_their_vectors_alone(use_en
     src, tgt = corpus_lines("quran-yusufali", sura)
     beads = align.align_sentences(src, tgt, "ar", "en", use_encoder, cache=False).beads
     assert [f for b in beads for f in b.flags if "say different things" in f.reason] == []
+
+
+def test_a_verse_opening_with_illa_still_excepts(use_encoder):
+    """Sura 72:27 with a "not" put in: a verse may open with إلا continuing the last; written
+    with its hamza below it is "except", not the inceptive ألا, and the added "not" is found."""
+    arabic = "إلا من ارتضى من رسول فإنه يسلك من بين يديه ومن خلفه رصدا"
+    english = (
+        '"Except a messenger whom He has not chosen: and then He makes a band of watchers '
+        "march before him and behind him,"
+    )
+    bead = score([*FAITHFUL, (arabic, english)], use_encoder)[-1]
+    assert [f.tgt_spans for f in negations(bead)] == [("not",)]
