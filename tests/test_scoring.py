@@ -312,8 +312,7 @@ def test_two_negations_need_two(use_encoder):
         # "never … cease" is "still", ولا يزال (sura 13:31).
         (
             "ولا يزال الذين كفروا تصيبهم بما صنعوا قارعة",
-            "But the Unbelievers,- never will disaster cease to seize them for their (ill) "
-            "deeds.",
+            "But the Unbelievers,- never will disaster cease to seize them for their (ill) deeds.",
         ),
         # لا … ولا is "no … or": the second negation continues the first ("nor").
         (
