@@ -44,7 +44,7 @@ from align.edges import (
 )
 from align.encoding import DEFAULT_MODEL, Encoder, ModelError, load_encoder
 from align.evaluating import Bead, Document, read_dataset, score
-from align.reporting import FORMATS, format_for_path
+from align.reporting import FORMATS, format_for_path, render_pieces
 from align.reviewing import Decisions, DecisionsError
 from align.scoring import FlagParams
 from align.segmenting import Sentence, read_presplit, split_sentences
@@ -348,7 +348,7 @@ def report(
     except AnchorError as error:
         raise InputError(str(error)) from None
     result = _named(result, original, translation)
-    destination.write(result.render(fmt))
+    destination.write(render_pieces(result, fmt))
     if not quiet:
         say(_summary(result, destination))
         for line in _review_lines(result):

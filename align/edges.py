@@ -35,6 +35,10 @@ from pathlib import Path
 from align.safetext import clean
 from align.segmenting import looks_like
 
+# What is written: a text, or its consecutive pieces (a long report, rendered as it is
+# written: see align.reporting.render_pieces).
+Text = str | Iterable[str]
+
 DEFAULT_MAX_INPUT_BYTES = 20 * 1024**2  # about 100,000 sentences: hours of embedding
 STDIO = "-"
 
@@ -202,10 +206,10 @@ class Output:
     def name(self) -> str:
         return "standard output" if self.path == STDIO else self.path
 
-    def write(self, text: str) -> None:
+    def write(self, text: Text) -> None:
         """Write `text` as UTF-8, whole; raises OutputError on any failure."""
         if self.path == STDIO:
-            write_stdout(text)
+            write_stdout(text if isinstance(text, str) else "".join(text))
             return
         try:
             write_file(Path(self.path), text)
@@ -253,23 +257,25 @@ def file_identity(path: str | Path) -> tuple:
         return ("path", os.path.realpath(path))
 
 
-def write_file(path: Path, text: str) -> None:
-    """Write `text` as UTF-8 to `path`: atomically to a regular file or a new one (creating
-    its folder if need be), directly to a device or a pipe (/dev/null, /dev/stdout)."""
+def write_file(path: Path, text: Text) -> None:
+    """Write `text` (or its pieces) as UTF-8 to `path`: atomically to a regular file or a
+    new one (creating its folder if need be), directly to a device or a pipe (/dev/null,
+    /dev/stdout)."""
     try:
         special = not stat.S_ISREG(os.stat(path).st_mode)
     except FileNotFoundError:
         special = False
     if special:
         with open(path, "w", encoding="utf-8", errors="replace", newline="") as file:
-            file.write(text)
+            _write_pieces(file, text)
         return
     write_atomic(path, text)
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write `text` to `path` (and its folder if need be) so that `path` holds either its
-    old content or all of `text`, never part: a temporary file beside it, then a rename.
+def write_atomic(path: Path, text: Text) -> None:
+    """Write `text` (or its pieces) to `path` (and its folder if need be) so that `path`
+    holds either its old content or all of `text`, never part: a temporary file beside
+    it, then a rename (also when making a piece fails).
     A symbolic link is followed, a file's permissions are kept, and temporary files left
     by a killed writer of the same output are removed first."""
     path = Path(os.path.realpath(path))
@@ -278,7 +284,7 @@ def write_atomic(path: Path, text: str) -> None:
     temporary = path.with_name(f".{path.name}.{os.getpid()}-{uuid.uuid4().hex[:16]}.tmp")
     try:
         with open(temporary, "x", encoding="utf-8", errors="replace", newline="") as file:
-            file.write(text)
+            _write_pieces(file, text)
             file.flush()
             os.fsync(file.fileno())
         with contextlib.suppress(FileNotFoundError):  # a new file: the umask's permissions
@@ -287,6 +293,14 @@ def write_atomic(path: Path, text: str) -> None:
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+def _write_pieces(file: io.TextIOBase, text: Text) -> None:
+    if isinstance(text, str):
+        file.write(text)
+        return
+    for piece in text:
+        file.write(piece)
 
 
 def remove_stale_temporaries(path: Path) -> list[Path]:

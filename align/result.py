@@ -98,7 +98,7 @@ class Alignment:
         """Write the report to `path`, whole or not at all (a temporary file, then a rename);
         the format defaults to the file's extension."""
         from align.edges import write_file
-        from align.reporting import format_for_path
+        from align.reporting import format_for_path, render_pieces
 
         path = Path(path)
-        write_file(path, self.render(fmt or format_for_path(path)))
+        write_file(path, render_pieces(self, fmt or format_for_path(path)))

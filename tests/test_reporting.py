@@ -8,16 +8,28 @@ import json
 import math
 import re
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
 import jsonschema
 import pytest
 
-from align.reporting import FORMATS, SCHEMA_ID, SCHEMA_PATH, format_for_path, render
+from align.reporting import (
+    FORMATS,
+    SCHEMA_ID,
+    SCHEMA_PATH,
+    format_for_path,
+    json_report,
+    render,
+    render_pieces,
+    report_data,
+)
 from align.result import Alignment
+from align.safetext import clean_alignment
 from align.scoring import Flag, ScoredBead
 from align.segmenting import Sentence
+from align.wordlinking import BeadWords, Token
 
 NAN = float("nan")
 XSS_AR = "نص <script>alert(1)</script> و</td> | عمود\tمع\nسطر"
@@ -220,6 +232,42 @@ def test_json_is_the_report_data_with_a_bead_or_sentence_per_line(alignment: Ali
     records = data["sentences"]["source"] + data["sentences"]["target"] + data["beads"]
     lines = [line.strip().rstrip(",") for line in text.splitlines()]
     assert [json.loads(line) for line in lines if line.startswith('{"index"')] == records
+
+
+def with_words(alignment: Alignment) -> Alignment:
+    """`alignment` with the word links of a bead, as scoring makes them."""
+    words = BeadWords(
+        src=(Token("نشر", 0, 7, 10, "نشر", True), Token("٣٠", 0, 11, 13, "30", True, 30.0)),
+        tgt=(Token("40,000", 0, 0, 6, "40000", True, 40000.0),),
+        links=((0, 0),),
+        src_cover=(0.7, 0.0),
+        tgt_cover=(0.0,),
+    )
+    beads = list(alignment.beads)
+    beads[3] = replace(beads[3], words=words)
+    return replace(alignment, beads=beads)
+
+
+@pytest.mark.parametrize("sample", ["flags and words", "no beads"])
+def test_json_comes_bead_by_bead_as_the_text_of_the_whole_report(
+    alignment: Alignment, sample: str
+) -> None:
+    """The JSON report is written in pieces (a long text's report is never held whole),
+    which make exactly the text of its data dumped at once."""
+    alignment = with_words(alignment) if sample == "flags and words" else make_alignment([])
+    pieces = list(render_pieces(alignment, "json"))
+    whole = json_report._lines(report_data(clean_alignment(alignment)), "")
+    assert "".join(pieces) == whole + "\n"
+    assert len(pieces) > len(alignment.beads) + 10
+    assert all(len(piece) < 2000 for piece in pieces)
+    if alignment.beads:
+        assert load_json("".join(pieces))["beads"][3]["words"]["links"] == [[0, 0]]
+
+
+def test_html_comes_in_pieces(alignment: Alignment) -> None:
+    pieces = list(render_pieces(alignment, "html"))
+    assert len(pieces) > len(alignment.beads)
+    assert "".join(pieces) == render(alignment, "html")
 
 
 def test_json_summary_counts_shapes_and_every_category(alignment: Alignment) -> None:

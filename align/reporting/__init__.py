@@ -18,7 +18,7 @@ formats people read (html, md) count from 1.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,9 +32,19 @@ from align.safetext import clean_alignment
 if TYPE_CHECKING:
     from align.result import Alignment
 
-__all__ = ["FORMATS", "SCHEMA_ID", "SCHEMA_PATH", "format_for_path", "render", "report_data"]
+__all__ = [
+    "FORMATS",
+    "SCHEMA_ID",
+    "SCHEMA_PATH",
+    "format_for_path",
+    "render",
+    "render_pieces",
+    "report_data",
+]
 
-_RENDERERS: dict[str, Callable[[Alignment], str]] = {
+# Each renderer returns the whole text, or (json, html: the formats of long documents) the
+# text in pieces, made as they are asked for.
+_RENDERERS: dict[str, Callable[[Alignment], str | Iterable[str]]] = {
     "html": render_html,
     "json": render_json,
     "tsv": render_tsv,
@@ -56,13 +66,21 @@ _EXTENSIONS = {
 
 def render(alignment: Alignment, fmt: str) -> str:
     """The report of `alignment` as text in format `fmt`, one of `FORMATS`."""
+    return "".join(render_pieces(alignment, fmt))
+
+
+def render_pieces(alignment: Alignment, fmt: str) -> Iterator[str]:
+    """The report of `alignment` in format `fmt` as consecutive pieces of its text, to be
+    written one by one: a long document's report (the JSON of the whole Qur'an is 38 MB)
+    is then never held whole in memory. Raises ValueError at once for an unknown format."""
     try:
         renderer = _RENDERERS[fmt]
     except KeyError:
         raise ValueError(
             f"unknown report format {fmt!r}; expected one of: {', '.join(FORMATS)}"
         ) from None
-    return renderer(clean_alignment(alignment))  # no raw control reaches any format
+    report = renderer(clean_alignment(alignment))  # no raw control reaches any format
+    return iter((report,) if isinstance(report, str) else report)
 
 
 def format_for_path(path: str | Path) -> str:

@@ -15,6 +15,7 @@ import json
 import math
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from functools import cache
 from importlib import resources
@@ -40,11 +41,11 @@ SCRIPTS = ("report.js", "review.js", "wordlinks.js")
 _CLOSING_TAG = re.compile(r"</(style|script)", re.IGNORECASE)
 
 
-def render_html(alignment: Alignment) -> str:
-    """The report as one HTML page."""
+def render_html(alignment: Alignment) -> Iterator[str]:
+    """The report as one HTML page, in pieces (a row is prepared when its turn comes)."""
     a = alignment
     verdicts = a.verdict_counts()
-    return _template().render(
+    return _template().generate(
         a=a,
         version=version(),
         src_dir=direction(a.src_lang),
@@ -56,7 +57,7 @@ def render_html(alignment: Alignment) -> str:
         verdicts=verdicts,
         severities=SEVERITIES,
         hist=_histogram(a),
-        rows=[_row(a, i) for i in range(len(a.beads))],
+        rows=(_row(a, i) for i in range(len(a.beads))),
         minimap=_minimap(a),
         review_data=_review_data(a),
         word_links=word_links_data(a),

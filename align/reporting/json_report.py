@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,10 +21,24 @@ SCHEMA_ID = "align-report/2"
 SCHEMA_PATH = Path(__file__).parent.parent / "schema" / "alignment.schema.json"
 
 
-def render_json(alignment: Alignment) -> str:
+def render_json(alignment: Alignment) -> Iterator[str]:
     """The report as JSON text, with no nan or infinity: objects indented, a list's items
-    one to a line (a sentence or a bead per line, easy to read and to diff)."""
-    return _lines(report_data(alignment), "") + "\n"
+    one to a line (a sentence or a bead per line, easy to read and to diff). In pieces: a
+    bead's data (its words, their links) is made only when its turn comes, so that a long
+    text's report is never held whole in memory, as objects or as text; joined, they are
+    `_lines(report_data(alignment), "")` and a line break."""
+    data = _head_data(alignment)
+    yield "{\n"
+    for number, (key, value) in enumerate(data.items()):
+        yield (",\n" if number else "") + f"  {_one_line(key)}: "
+        if key != "beads" or not alignment.beads:
+            yield _lines(value, "  ")
+            continue
+        yield "[\n"
+        for index in range(len(alignment.beads)):
+            yield (",\n    " if index else "    ") + _one_line(_bead_data(alignment, index))
+        yield "\n  ]"
+    yield "\n}\n"
 
 
 # One line of JSON, by json's C encoder (indenting every level, json.dumps(indent=2) falls
@@ -43,6 +58,13 @@ def _lines(value: Any, indent: str) -> str:
 
 def report_data(alignment: Alignment) -> dict[str, Any]:
     """The JSON report as a dict (schema `SCHEMA_ID`): nan and infinities become None."""
+    data = _head_data(alignment)
+    data["beads"] = [_bead_data(alignment, index) for index in range(len(alignment.beads))]
+    return data
+
+
+def _head_data(alignment: Alignment) -> dict[str, Any]:
+    """The report's dict with "beads" left empty (in its place among the keys)."""
     return {
         "schema": SCHEMA_ID,
         "generator": {"name": "align", "version": version()},
@@ -69,30 +91,7 @@ def report_data(alignment: Alignment) -> dict[str, Any]:
             "source": _sentence_data(alignment.src_sentences),
             "target": _sentence_data(alignment.tgt_sentences),
         },
-        "beads": [
-            {
-                "index": index,
-                "src": list(bead.src),
-                "tgt": list(bead.tgt),
-                "similarity": finite(bead.similarity),
-                "cost": finite(bead.cost),
-                "divergence": finite(bead.divergence),
-                "status": alignment.status(index),
-                "flags": [
-                    {
-                        "id": flag_id,
-                        "category": f.category,
-                        "reason": f.reason,
-                        "src_spans": list(f.src_spans),
-                        "tgt_spans": list(f.tgt_spans),
-                        "review": _review(alignment.review.decisions.get(flag_id)),
-                    }
-                    for f, flag_id in zip(bead.flags, alignment.flag_ids[index], strict=True)
-                ],
-            }
-            | _words_data(bead)
-            for index, bead in enumerate(alignment.beads)
-        ],
+        "beads": [],
         "review": {
             "stale_decisions": [asdict(d) for d in alignment.review.stale],
             "anchors": [
@@ -104,6 +103,30 @@ def report_data(alignment: Alignment) -> dict[str, Any]:
             "stale_anchors": [asdict(anchor) for anchor in alignment.review.stale_anchors],
         },
     }
+
+
+def _bead_data(alignment: Alignment, index: int) -> dict[str, Any]:
+    bead = alignment.beads[index]
+    return {
+        "index": index,
+        "src": list(bead.src),
+        "tgt": list(bead.tgt),
+        "similarity": finite(bead.similarity),
+        "cost": finite(bead.cost),
+        "divergence": finite(bead.divergence),
+        "status": alignment.status(index),
+        "flags": [
+            {
+                "id": flag_id,
+                "category": f.category,
+                "reason": f.reason,
+                "src_spans": list(f.src_spans),
+                "tgt_spans": list(f.tgt_spans),
+                "review": _review(alignment.review.decisions.get(flag_id)),
+            }
+            for f, flag_id in zip(bead.flags, alignment.flag_ids[index], strict=True)
+        ],
+    } | _words_data(bead)
 
 
 def _review(decision: Decision | None) -> dict[str, str]:
