@@ -42,8 +42,8 @@ from align.encoding import (
     DEFAULT_MODEL,
     Encoder,
     ModelError,
+    embed_parts,
     embed_runs,
-    embed_texts,
     load_encoder,
     shared_encoder,
 )
@@ -193,17 +193,16 @@ def align_vectors(
     tgt_lengths = np.array([len(t) for t in tgt_texts])
     progress.stage(progress.EMBEDDING_SENTENCES)
     pieces = _edges(src_texts, tgt_texts, params) if params.edge_weight and src and tgt else []
-    singles = embed_texts(src_texts + tgt_texts + pieces, encoder)
+    # Sentences and clause edges in arrays of their own: the runs' vectors below take the
+    # sentences' place, and their array can go.
+    singles, edge_vectors = embed_parts([src_texts + tgt_texts, pieces], encoder)
     n, m = len(src), len(tgt)
     edges = [None, None]
     if pieces:
-        edges = [
-            singles[n + m : 3 * n + m].reshape(2, n, -1),
-            singles[3 * n + m :].reshape(2, m, -1),
-        ]
+        edges = [edge_vectors[: 2 * n].reshape(2, n, -1), edge_vectors[2 * n :].reshape(2, m, -1)]
     problem = make_problem(
         singles[:n],
-        singles[n : n + m],
+        singles[n:],
         src_lengths,
         tgt_lengths,
         params,
@@ -231,9 +230,12 @@ def align_vectors(
         [problem.src.vectors, problem.tgt.vectors],
         encoder,
     )
-    refined = with_runs(problem, Runs(*src_runs), Runs(*tgt_runs))
+    # The refined problem's sentence vectors are the first rows of its runs' vectors: with
+    # the first problem gone, the search holds each sentence's vector once.
+    del singles
+    problem = with_runs(problem, Runs(*src_runs), Runs(*tgt_runs))
     progress.stage(progress.REALIGNING)
-    return _tidied(refined, align_problem(refined, barriers, first), lead_ins, barriers, fixed)
+    return _tidied(problem, align_problem(problem, barriers, first), lead_ins, barriers, fixed)
 
 
 def _tidied(

@@ -696,10 +696,11 @@ def _summed_runs(vectors: np.ndarray, chance: np.ndarray, sizes: int):
 
 
 def _exact(side: Side, runs: Runs) -> Side:
-    """`side` with its runs' vectors (and their distance to chance) taken from `runs`."""
+    """`side` with its runs' vectors (and their distance to chance) taken from `runs`,
+    whose first rows, the single sentences' vectors, it uses as its own (not a copy)."""
     closeness = runs.vectors @ side.chance
     noise = np.where(runs.index >= 0, 1.0 - closeness[runs.index], 1.0)
-    return replace(side, runs=runs, noise=noise)
+    return replace(side, vectors=runs.vectors[: len(side)], runs=runs, noise=noise)
 
 
 def _sample_mean(vectors: np.ndarray, rng: np.random.Generator, k: int) -> np.ndarray:

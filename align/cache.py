@@ -18,13 +18,14 @@ folder) is still read.
 from __future__ import annotations
 
 import errno
+import functools
 import hashlib
 import logging
 import math
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
@@ -106,23 +107,43 @@ class CachedEncoder:
         return self._dimension
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """The vectors of `texts`; only those not in the cache go to the wrapped encoder.
-        Each row is written straight into the result (memory: one more copy at most)."""
+        """The vectors of `texts`; only those not in the cache go to the wrapped encoder,
+        each distinct text once."""
         if not texts:
             return self._encoder.encode(texts)
-        keys = [self._key(t) for t in texts]
-        found = self._checked(self._safely(lambda db: _lookup(db, keys), {}))
-        missing = sorted({t for t, k in zip(texts, keys, strict=True) if k not in found})
-        new: dict[str, np.ndarray] = {}
+        return self.encode_parts([texts])[0]
+
+    def encode_parts(self, parts: Sequence[Sequence[str]]) -> list[np.ndarray]:
+        """The vectors of each list of texts in `parts`, in an array of its own (that can be
+        freed alone), as `encode` gives them for all the texts at once: the texts not in
+        the cache go to the wrapped encoder in one call, each distinct text once. Rows
+        read and embedded are written straight into the results: besides them, memory
+        holds the vectors of the texts embedded, no copy of the rows read."""
+        rows_of: dict[str, list[tuple[int, int]]] = {}  # (part, row) of each key's texts
+        text_of: dict[str, str] = {}
+        for part, texts in enumerate(parts):
+            for row, text in enumerate(texts):
+                key = self._key(text)
+                rows_of.setdefault(key, []).append((part, row))
+                text_of[key] = text
+        results = [np.empty((len(texts), self.dimension), dtype=np.float32) for texts in parts]
+
+        def put(key: str, vector: np.ndarray) -> None:
+            for part, row in rows_of[key]:
+                results[part][row] = vector
+
+        found = self._safely(lambda db: self._read(db, rows_of, put), set())
+        if not self._read_only:
+            self._safely(self._restamp, None)
+        missing = sorted(text_of[key] for key in rows_of if key not in found)
         if missing:
             vectors = np.asarray(self._encoder.encode(missing), dtype=np.float32)
-            new = dict(zip(map(self._key, missing), vectors, strict=True))
-        if not self._read_only:
-            self._safely(lambda db: self._store(db, new), None)
-        result = np.empty((len(keys), self.dimension), dtype=np.float32)
-        for row, key in enumerate(keys):
-            result[row] = new[key] if key in new else np.frombuffer(found[key], dtype=np.float32)
-        return result
+            keys = [self._key(text) for text in missing]
+            for key, vector in zip(keys, vectors, strict=True):
+                put(key, vector)
+            if not self._read_only:
+                self._safely(functools.partial(self._store, keys=keys, vectors=vectors), None)
+        return results
 
     def close(self) -> None:
         """Close the database; the file stays, later calls embed without it."""
@@ -140,36 +161,50 @@ class CachedEncoder:
         what = f"{self._model}\x00{NORMALIZATION_VERSION}\x00{self.dimension}\x00{text}"
         return hashlib.sha1(what.encode("utf-8", "surrogatepass")).hexdigest()
 
-    def _checked(self, found: dict[str, bytes]) -> dict[str, bytes]:
-        """The rows of `found` that are vectors of this length with finite values; the others
-        (a damaged or foreign file) are left out, to be embedded again, with one warning."""
-        size = 4 * self.dimension
-        good = {
-            key: row
-            for key, row in found.items()
-            if len(row) == size and np.isfinite(np.frombuffer(row, dtype=np.float32)).all()
-        }
-        if len(good) < len(found) and not self._warned_rows:
+    def _read(
+        self, db: sqlite3.Connection, keys: Iterable[str], put: Callable[[str, np.ndarray], None]
+    ) -> set[str]:
+        """`put(key, vector)` for each stored vector of `keys`; the keys found. A row that
+        is not a vector of this length with finite values (a damaged or foreign file) is
+        left out, to be embedded again, with one warning."""
+        size, found, bad = 4 * self.dimension, set(), 0
+
+        def take(key: str, row: bytes) -> None:
+            nonlocal bad
+            vector = np.frombuffer(row, dtype=np.float32) if len(row) == size else None
+            if vector is None or not np.isfinite(vector).all():
+                bad += 1
+                return
+            put(key, vector)
+            found.add(key)
+
+        _lookup(db, keys, take)
+        if bad and not self._warned_rows:
             self._warned_rows = True
             log.warning(
                 "the vector cache %s held %d damaged vectors; they are embedded again",
                 self._path,
-                len(found) - len(good),
+                bad,
             )
-        return good
+        return found
 
-    def _store(self, db: sqlite3.Connection, new: dict[str, np.ndarray]) -> None:
-        """Add the new vectors (replacing damaged ones), stamp the keys of the last lookup
-        whose stamp is old as just used, and evict if the file has grown past the bound.
-        With nothing to add or stamp, no write transaction is opened."""
+    def _restamp(self, db: sqlite3.Connection) -> None:
+        """Stamp the keys of the last lookup whose stamp is old as just used; with none
+        such, no write transaction is opened."""
         now = time.time_ns()
         old = (now - self._restamp_ns,)
-        if not new and not db.execute(_ANY_OLD_STAMP, old).fetchone()[0]:
-            return
+        if db.execute(_ANY_OLD_STAMP, old).fetchone()[0]:
+            with _transaction(db, "IMMEDIATE"):
+                db.execute(_RESTAMP, (now, *old))
+
+    def _store(self, db: sqlite3.Connection, keys: Sequence[str], vectors: np.ndarray) -> None:
+        """Add new vectors (replacing damaged ones), stamped as just used, and evict if the
+        file has grown past the bound."""
+        now = time.time_ns()
         with _transaction(db, "IMMEDIATE"):
-            rows = ((key, vector.tobytes()) for key, vector in new.items())
+            rows = ((key, vector.tobytes()) for key, vector in zip(keys, vectors, strict=True))
             db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?)", rows)
-            db.execute(_RESTAMP, (now, *old))
+            db.executemany("INSERT OR REPLACE INTO used VALUES (?, ?)", ((k, now) for k in keys))
             if _stored_bytes(db) > self._max_bytes:
                 _evict(db, int(self._max_bytes * _EVICT_TO))
 
@@ -307,13 +342,17 @@ _ANY_OLD_STAMP = f"SELECT EXISTS (SELECT 1 {_OLD_STAMPS})"
 _RESTAMP = f"INSERT OR REPLACE INTO used SELECT w.key, ? {_OLD_STAMPS}"
 
 
-def _lookup(db: sqlite3.Connection, keys: Sequence[str]) -> dict[str, bytes]:
-    """The stored vectors of `keys`, which stay in the table `wanted` for `_store` to stamp.
-    (A join with a temporary table beats batches of `IN (...)` by half.)"""
+def _lookup(
+    db: sqlite3.Connection, keys: Iterable[str], take: Callable[[str, bytes], None]
+) -> None:
+    """`take(key, vector)` for each stored vector of `keys`, row by row as they are read;
+    the keys stay in the table `wanted` for `_restamp`. (A join with a temporary table
+    beats batches of `IN (...)` by half.)"""
     with _transaction(db):
         db.execute("DELETE FROM wanted")
         db.executemany("INSERT INTO wanted VALUES (?)", ((k,) for k in sorted(set(keys))))
-        return dict(db.execute(_SELECT_WANTED))
+        for key, row in db.execute(_SELECT_WANTED):
+            take(key, row)
 
 
 def _evict(db: sqlite3.Connection, target: int) -> None:

