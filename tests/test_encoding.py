@@ -110,3 +110,11 @@ def test_embed_parts_gives_each_part_an_array_of_its_own_from_one_encoder_call()
     assert first.shape == second.shape == (2, 512) and empty.shape == (0, 512)
     assert (first[1] == second[0]).all()
     assert first.dtype == second.dtype == np.float32
+
+
+def test_a_released_model_is_loaded_again_and_gives_the_same_vectors():
+    encoder = load_encoder()
+    texts = ["a cat sat on the mat", "جلس القط على الحصيرة"]
+    before = encoder.encode(texts)
+    encoder.release()
+    assert (encoder.encode(texts) == before).all()
