@@ -697,6 +697,7 @@ _AR_NEGATIONS = frozenset(
 # "but for" as often as "had … not"; كلا ("nay!") is rendered "by no means" or not at all.
 _AR_MAYBE_NEGATIONS = frozenset(("ما", "غير", "دون", "لما", "عدم", "لولا", "لوما", "كلا"))
 _AR_EXCEPT = frozenset(("الا",))
+_AR_WITHOUT = frozenset(("دون", "بدون", "بلا", "غير"))
 # Fixed phrases that negate nothing: "especially", "must", "still", "indispensable".
 _AR_NOT_NEGATIONS = frozenset(
     [
@@ -746,6 +747,21 @@ def _negation_flags(words: BeadWords, sides: Sides, params: FlagParams) -> list[
     def gap(side: str, mine: int, theirs: int) -> float:
         return abs(place[side][mine] - place[_other(side)][theirs])
 
+    # "without" renders دون, بدون, بلا, غير: such a pair is made first, so that neither
+    # takes the partner of another negation ("is not entitled …, without distinction"
+    # against "دون أي تمييز"), where the word links say nothing else and that word is the
+    # Arabic negation nearest to "without" ("without fear" is لا تخافون, not a دون after).
+    for b in (c for c in cues["tgt"] if words.tgt[c.index].form == "without"):
+        free = [a for a in cues["src"] if a.index not in partner["src"]]
+        linked = _scope_partners(words, "tgt", b.index, free, params.scope)
+        if not free or (linked and not any(words.src[a.index].form in _AR_WITHOUT for a in linked)):
+            continue
+        near = min(free, key=lambda a: gap("src", a.index, b.index))
+        if (
+            words.src[near.index].form in _AR_WITHOUT
+            and gap("src", near.index, b.index) <= params.negation_reach
+        ):
+            pair("tgt", b.index, near.index)
     order = sorted(
         ((side, cue) for side in ("src", "tgt") for cue in cues[side]),
         key=lambda item: not item[1].strong,  # strong negations choose their partner first

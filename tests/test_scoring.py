@@ -524,3 +524,14 @@ def test_a_verse_opening_with_illa_still_excepts(use_encoder):
     )
     bead = score([*FAITHFUL, (arabic, english)], use_encoder)[-1]
     assert [f.tgt_spans for f in negations(bead)] == [("not",)]
+
+
+def test_an_added_not_is_found_where_without_renders_doon(use_encoder):
+    """UDHR article 2 with a "not" put in: "without distinction" renders دون أي تمييز, and
+    the added "not" must not take that دون as its partner (the Arabic has a second دون, of
+    a clause the English lacks)."""
+    src, tgt = corpus_lines("udhr-articles", "02")
+    negated = tgt[1].replace("Everyone is entitled", "Everyone is not entitled", 1)
+    assert negated != tgt[1]
+    bead = score([*FAITHFUL, (src[1], negated)], use_encoder)[-1]
+    assert [f.tgt_spans for f in negations(bead)] == [("not",)]
