@@ -696,6 +696,9 @@ _AR_NEGATIONS = frozenset(
 # Negative or not, depending on the sentence: ما is also "what", غير "other than", لولا
 # "but for" as often as "had … not"; كلا ("nay!") is rendered "by no means" or not at all.
 _AR_MAYBE_NEGATIONS = frozenset(("ما", "غير", "دون", "لما", "عدم", "لولا", "لوما", "كلا"))
+# هل أتى "Has there not come …?": a question a translator may put as a negative one; it
+# answers a negation and is never flagged.
+_AR_QUESTIONS = frozenset(("هل",))
 _AR_EXCEPT = frozenset(("الا",))
 _AR_WITHOUT = frozenset(("دون", "بدون", "بلا", "غير"))
 # Fixed phrases that negate nothing: "especially", "must", "still", "indispensable".
@@ -875,7 +878,7 @@ def _cues(tokens: Sequence[Token], texts: Sequence[str], lang: str) -> list[_Cue
                 # و + a negation after another negation is "nor" (لا … ولا): weak.
                 nor = token.text[:1] in "وف" and any(c.index < i for c in found)
                 found.append(_Cue(i, strong=not _AR_EXCEPT & sentence and not nor))
-            elif token.form in _AR_MAYBE_NEGATIONS:
+            elif token.form in _AR_MAYBE_NEGATIONS or token.form in _AR_QUESTIONS:
                 found.append(_Cue(i, strong=False))
         elif token.form in _EN_ANSWERING or (token.form == "free" and rest[:1] in _OF_FROM):
             found.append(_Cue(i, strong=False))  # "a cup free of frivolity": لا لغو فيها
@@ -884,6 +887,10 @@ def _cues(tokens: Sequence[Token], texts: Sequence[str], lang: str) -> list[_Cue
                 continue
             restrictive = _EN_RESTRICTIVE & set(rest[:8]) or (
                 rest[1:2] == ["than"] and rest[0] in _EN_COMPARATIVES
+            )
+            # "but not all night": an exception (قم الليل إلا قليلا)
+            restrictive = restrictive or (
+                i > 0 and tokens[i - 1].sentence == token.sentence and tokens[i - 1].form == "but"
             )
             # "not without fear": fearful; "never will disaster cease": still (لا يزال)
             litotes = rest[:1] == ["without"] or bool(_EN_CEASE & set(rest[:3]))

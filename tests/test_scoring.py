@@ -309,6 +309,14 @@ def test_two_negations_need_two(use_encoder):
             "They shall there exchange, one with another, a (loving) cup free of frivolity, "
             "free of all taint of ill.",
         ),
+        # "but not" is an exception, إلا (sura 73:2).
+        ("قم الليل إلا قليلا", "Stand (to prayer) by night, but not all night,-"),
+        # هل asks what the translator asks as a negative question (sura 76:1).
+        (
+            "هل أتى على الإنسان حين من الدهر لم يكن شيئا مذكورا",
+            "Has there not been over Man a long period of Time, when he was nothing - (not "
+            "even) mentioned?",
+        ),
         # "never … cease" is "still", ولا يزال (sura 13:31).
         (
             "ولا يزال الذين كفروا تصيبهم بما صنعوا قارعة",
@@ -377,7 +385,7 @@ def test_two_negations_need_two(use_encoder):
         ("وما لا تبصرون", "And what ye see not,"),
     ],
     ids=[
-        *("inceptive-ala", "free-of", "never-cease"),
+        *("inceptive-ala", "free-of", "but-not", "hal", "never-cease"),
         *("nor", "indispensable", "lack", "no-no-crosswise", "bracketed-gloss", "fail-not"),
         *("oath", "no-better-than", "not-without", "kalla", "short-bead"),
     ],
