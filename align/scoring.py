@@ -880,6 +880,12 @@ def _cues(tokens: Sequence[Token], texts: Sequence[str], lang: str) -> list[_Cue
                 found.append(_Cue(i, strong=not _AR_EXCEPT & sentence and not nor))
             elif token.form in _AR_MAYBE_NEGATIONS or token.form in _AR_QUESTIONS:
                 found.append(_Cue(i, strong=False))
+            elif token.form in _AR_EXCEPT and any(
+                tokens[c.index].sentence == token.sentence for c in found
+            ):
+                # لا … إلا: the exception is often put as a second negation ("No one shall be
+                # held guilty … which did not constitute …"): it answers one, never flagged.
+                found.append(_Cue(i, strong=False))
         elif token.form in _EN_ANSWERING or (token.form == "free" and rest[:1] in _OF_FROM):
             found.append(_Cue(i, strong=False))  # "a cup free of frivolity": لا لغو فيها
         elif token.form in _EN_CUES or token.form.endswith("n't"):

@@ -4,6 +4,7 @@ bench/divergence.py, on small hand-made documents (no encoder)."""
 import random
 import re
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,9 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
 from divergence import (
+    KNOWN_DIVERGENCES,
     Tally,
+    _without_known,
     at_location,
     detected,
     expected_flag_counts,
@@ -329,6 +332,27 @@ def test_an_entity_swap_accepts_either_category_and_counts_both():
     ]
     assert detected(beads, swapped)
     assert expected_flag_counts(beads, swapped) == (2, 3)
+
+
+def test_a_known_divergence_takes_only_its_own_flag():
+    """UDHR 29(3): the Arabic lacks the negation of "may in no case"; a flag on that "no" is
+    right, any other flag of the document still counts."""
+    (entry,) = KNOWN_DIVERGENCES[("udhr-articles", "29")]
+    sentence, category, word = entry
+    lines = ["Article 29", "Everyone has duties.", sentence]
+
+    def flagged(tgt, *flags):
+        return ScoredBead((len(tgt),), tgt, 0.5, 0.5, 0.5, flags)
+
+    right = Flag(category, "", tgt_spans=(word,))
+    beads = [
+        flagged((1,), Flag(category, "", tgt_spans=(word,))),  # another sentence
+        flagged((2,), right, Flag("name_mismatch", "", tgt_spans=("United",))),
+    ]
+    found = Counter()
+    kept = _without_known(beads, lines, [entry], found)
+    assert [b.flags for b in kept] == [beads[0].flags, (beads[1].flags[1],)]
+    assert sum(found.values()) == 1
 
 
 def test_tally_gives_recall_precision_and_f1():

@@ -178,6 +178,34 @@ def test_udhr_la_illa_is_not_a_dropped_negation(use_encoder):
     assert not any("negation" in f.reason for f in bead.flags), bead.flags
 
 
+def test_udhr_la_illa_answers_a_second_english_negation(use_encoder):
+    # UDHR 11(2): "No one shall be held guilty … which did not constitute a penal offence"
+    # against لا يدان أي شخص … إلاّ إذا كان ذلك يعتبر جرماً: the exception is the "not".
+    folder = ROOT / "corpora" / "udhr-articles"
+    arabic = (folder / "11.src").read_text(encoding="utf-8").splitlines()[2]
+    english = (folder / "11.tgt").read_text(encoding="utf-8").splitlines()[2]
+    assert "إلاّ" in arabic and "did not" in english
+    bead = score([*FAITHFUL, (arabic, english)], use_encoder)[-1]
+    assert not negations(bead), bead.flags
+    # a third negation is still one too many
+    added = english.replace("shall be held", "shall not be held")
+    bead = score([*FAITHFUL, (arabic, added)], use_encoder)[-1]
+    assert [f.category for f in negations(bead)] == ["meaning_shift"]
+
+
+def test_illa_without_a_negation_answers_none(use_encoder):
+    # إلا alone ("except") is no negation: an added "not" beside it is flagged.
+    pairs = [
+        *FAITHFUL,
+        (
+            "يحق لكل شخص السفر إلا في حالة الحرب.",
+            "Everyone shall not have the right to travel in time of war.",
+        ),
+    ]
+    bead = score(pairs, use_encoder)[-1]
+    assert [f.tgt_spans for f in negations(bead)] == [("not",)]
+
+
 def test_by_no_means_meets_negative_ma(use_encoder):
     # bead 98 of sura 2 (Pickthall): "by no means" against وما هو, a negation by ما.
     pairs = [
