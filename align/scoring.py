@@ -69,6 +69,8 @@ class FlagParams:
     modern_floor: float = 0.65  # median bead similarity of a modern text, where sentences
     # are judged so (the UDHR's documents 0.7 or more; the Qur'an's suras 0.62 at most)
     sentence_words: int = 3  # content words a translation's sentence needs to be judged
+    pull_similarity: float = 0.5  # a sentence of a two-sentence side below this share of the
+    # median bead similarity, whose side is closer to the other without it than with it
     verse_similarity: float = 0.55  # below it (classical text), an original sentence of a
     # many-sentence bead less similar than this share of the median, and than its neighbour
     # in the bead, ...
@@ -168,7 +170,7 @@ def score_beads(
             whole = [strays[id(bead)]] if id(bead) in strays else []
             if id(bead) in alone:
                 whole += _sentence_flags(
-                    found, sides, alone[id(bead)], typical, scale, params, by_vectors
+                    found, sides, alone[id(bead)], typical, scale, params, by_vectors, bead
                 )
             flags = whole + [f for f in flags if not _explained(f, whole)]
         scored.append(
@@ -346,6 +348,7 @@ def _sentence_flags(
     scale: float,
     params: FlagParams,
     by_vectors: bool = True,
+    bead: Bead | None = None,
 ) -> list[Flag]:
     """Whole omissions and additions inside a bead of several sentences: a sentence that,
     alone, is far less similar to the other side than the document's beads are (below
@@ -355,6 +358,13 @@ def _sentence_flags(
     `sentence_words` content words for its vector to say so ("To dwell therein." is the
     first words of a verse rendered in two sentences); an original's heading ("المادة 4")
     is judged with fewer.
+
+    In modern prose, a side of two sentences is also judged by what each sentence does to the
+    bead: where the other sentence alone is closer to the other side than the two together
+    (the bead's similarity), the sentence pulls the bead away; if it is also below
+    `pull_similarity` times the median, it has no counterpart, whatever its words' cover
+    (the sentences of a UDHR article share their words: "Everyone has the right to leave any
+    country" merged with "… freedom of movement and residence").
 
     Where sentence vectors separate less (`by_vectors` False: a classical text), only the
     original's sentences are judged, which there are verses the translation follows one by
@@ -380,13 +390,20 @@ def _sentence_flags(
                 for t, c in zip(tokens, cover, strict=True)
                 if t.sentence == k and t.content
             ]
-            if (
-                len(covers) < (params.sentence_words if side == "tgt" else 1)
-                or similarity >= limits[side] * typical * params.sensitivity
-                or (not by_vectors and similarity >= max(sims))
-            ):
+            if len(covers) < (params.sentence_words if side == "tgt" else 1):
                 continue
-            if float(np.mean(covers)) >= cover_limit * params.sensitivity:
+            pulls = (
+                by_vectors
+                and bead is not None
+                and len(sims) == 2
+                and sims[1 - k] > bead.similarity
+                and similarity < params.pull_similarity * typical * params.sensitivity
+            )
+            if not pulls and (
+                similarity >= limits[side] * typical * params.sensitivity
+                or (not by_vectors and similarity >= max(sims))
+                or float(np.mean(covers)) >= cover_limit * params.sensitivity
+            ):
                 continue
             category, where, there = (
                 ("omission", "original", "translation")

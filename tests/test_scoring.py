@@ -571,3 +571,34 @@ def test_an_added_not_is_found_where_without_renders_doon(use_encoder):
     assert negated != tgt[1]
     bead = score([*FAITHFUL, (src[1], negated)], use_encoder)[-1]
     assert [f.tgt_spans for f in negations(bead)] == [("not",)]
+
+
+def test_a_sentence_that_pulls_a_modern_bead_away_is_an_omission(use_encoder):
+    """UDHR 13 without its English (2): the aligner merges the two Arabic paragraphs, which
+    share their words ("Everyone has the right …"); the second pulls the bead away from the
+    English (the first alone is closer to it than the two together)."""
+    import align
+
+    folder = ROOT / "corpora" / "udhr-articles"
+    src = (folder / "13.src").read_text(encoding="utf-8").splitlines()
+    tgt = (folder / "13.tgt").read_text(encoding="utf-8").splitlines()
+    clean = align.align_sentences(src, tgt, "ar", "en", use_encoder, cache=False).beads
+    assert not any(b.flags for b in clean)
+    beads = align.align_sentences(src, tgt[:2], "ar", "en", use_encoder, cache=False).beads
+    bead = next(b for b in beads if 2 in b.src)
+    omissions = [f for f in bead.flags if f.category == "omission"]
+    assert [f.src_spans for f in omissions] == [(src[2],)], bead.flags
+
+
+def test_two_sentences_rendered_by_one_are_not_flagged(use_encoder):
+    import align
+
+    src = [a for a, _ in FAITHFUL]
+    tgt = [
+        "The conference, attended by the foreign ministers of several Arab countries, was "
+        "held in the capital on Monday.",
+        *(e for _, e in FAITHFUL[2:]),
+    ]
+    beads = align.align_sentences(src, tgt, "ar", "en", use_encoder, cache=False).beads
+    assert beads[0].src == (0, 1) and beads[0].tgt == (0,)
+    assert not any(b.flags for b in beads), [b.flags for b in beads if b.flags]
