@@ -143,6 +143,7 @@ def score_beads(
     typical = _typical_similarity([b.similarity for b in matched])
     by_vectors = encoder is not None and typical >= params.modern_floor
     alone = _sentences_alone(matched, src_texts, tgt_texts, encoder) if encoder else {}
+    rests = _sentences_rest(matched, src_texts, tgt_texts, encoder) if by_vectors else {}
     strays = _strays(matched, src_texts, tgt_texts, encoder, typical, params) if by_vectors else {}
     partials = (
         _runs_without_counterpart(matched, words, src_texts, tgt_texts, encoder, typical, params)
@@ -170,7 +171,15 @@ def score_beads(
             whole = [strays[id(bead)]] if id(bead) in strays else []
             if id(bead) in alone:
                 whole += _sentence_flags(
-                    found, sides, alone[id(bead)], typical, scale, params, by_vectors, bead
+                    found,
+                    sides,
+                    alone[id(bead)],
+                    typical,
+                    scale,
+                    params,
+                    by_vectors,
+                    bead,
+                    rests.get(id(bead), ([], [])),
                 )
             flags = whole + [f for f in flags if not _explained(f, whole)]
         scored.append(
@@ -340,6 +349,32 @@ def _sentences_alone(
     return found
 
 
+def _sentences_rest(
+    beads: Sequence[Bead], src_texts: list[str], tgt_texts: list[str], encoder: Encoder
+) -> dict[int, tuple[list[float], list[float]]]:
+    """For each bead with three sentences or more on a side: the similarity of that side
+    without each of its sentences in turn to the whole other side (empty lists for a side of
+    fewer; of two, the other sentence alone says it: see `_sentences_alone`)."""
+    many = [b for b in beads if len(b.src) > 2 or len(b.tgt) > 2]
+    texts = []
+    for b in many:
+        src, tgt = [src_texts[i] for i in b.src], [tgt_texts[j] for j in b.tgt]
+        for mine, other in ((src, tgt), (tgt, src)):
+            n = len(mine) if len(mine) > 2 else 0
+            texts += [" ".join(other), *(" ".join(mine[:k] + mine[k + 1 :]) for k in range(n))]
+    vectors = embed_texts(texts, encoder) if texts else np.zeros((0, 1))
+    found, row = {}, 0
+    for b in many:
+        sims = []
+        for side in (b.src, b.tgt):
+            n = len(side) if len(side) > 2 else 0
+            other = vectors[row]
+            sims.append([float(v @ other) for v in vectors[row + 1 : row + 1 + n]])
+            row += 1 + n
+        found[id(b)] = (sims[0], sims[1])
+    return found
+
+
 def _sentence_flags(
     words: BeadWords,
     sides: Sides,
@@ -349,6 +384,7 @@ def _sentence_flags(
     params: FlagParams,
     by_vectors: bool = True,
     bead: Bead | None = None,
+    rests: tuple[list[float], list[float]] = ([], []),
 ) -> list[Flag]:
     """Whole omissions and additions inside a bead of several sentences: a sentence that,
     alone, is far less similar to the other side than the document's beads are (below
@@ -359,9 +395,10 @@ def _sentence_flags(
     first words of a verse rendered in two sentences); an original's heading ("المادة 4")
     is judged with fewer.
 
-    In modern prose, a side of two sentences is also judged by what each sentence does to the
-    bead: where the other sentence alone is closer to the other side than the two together
-    (the bead's similarity), the sentence pulls the bead away; if it is also below
+    In modern prose, a side of several sentences is also judged by what each sentence does to
+    the bead: where the side without it (of two, the other sentence alone; of more,
+    `rests`) is closer to the other side than the whole side (the bead's similarity), the
+    sentence pulls the bead away; if it is also below
     `pull_similarity` times the median, it has no counterpart, whatever its words' cover
     (the sentences of a UDHR article share their words: "Everyone has the right to leave any
     country" merged with "… freedom of movement and residence").
@@ -378,7 +415,7 @@ def _sentence_flags(
     else:
         limits, cover_limit = {"src": params.verse_similarity}, params.verse_cover
     flags = []
-    for side, sims in zip(("src", "tgt"), alone, strict=True):
+    for side, sims, rest in zip(("src", "tgt"), alone, rests, strict=True):
         if side not in limits:
             continue
         tokens = words.src if side == "src" else words.tgt
@@ -395,8 +432,8 @@ def _sentence_flags(
             pulls = (
                 by_vectors
                 and bead is not None
-                and len(sims) == 2
-                and sims[1 - k] > bead.similarity
+                and (len(sims) == 2 or len(rest) == len(sims))
+                and (sims[1 - k] if len(sims) == 2 else rest[k]) > bead.similarity
                 and similarity < params.pull_similarity * typical * params.sensitivity
             )
             if not pulls and (

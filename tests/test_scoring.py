@@ -602,3 +602,20 @@ def test_two_sentences_rendered_by_one_are_not_flagged(use_encoder):
     beads = align.align_sentences(src, tgt, "ar", "en", use_encoder, cache=False).beads
     assert beads[0].src == (0, 1) and beads[0].tgt == (0,)
     assert not any(b.flags for b in beads), [b.flags for b in beads if b.flags]
+
+
+def test_a_sentence_that_pulls_a_bead_of_three_away_is_an_addition(use_encoder):
+    """UDHR 7 with a verse put before its two English sentences: the aligner makes one bead of
+    the three; without the verse, the English side is closer to the Arabic."""
+    import align
+
+    folder = ROOT / "corpora" / "udhr-articles"
+    src = (folder / "07.src").read_text(encoding="utf-8").splitlines()
+    tgt = (folder / "07.tgt").read_text(encoding="utf-8").splitlines()
+    verse = "Enveloping the people: this will be a Penalty Grievous."
+    tgt = [tgt[0], verse, *tgt[1:]]
+    beads = align.align_sentences(src, tgt, "ar", "en", use_encoder, cache=False).beads
+    bead = next(b for b in beads if 1 in b.tgt)
+    assert len(bead.tgt) == 3, beads
+    additions = [f for f in bead.flags if f.category == "addition"]
+    assert [f.tgt_spans for f in additions] == [(verse,)], bead.flags
