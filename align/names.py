@@ -170,6 +170,14 @@ _EXONYM_SPELLINGS: dict[str, tuple[str, ...]] = {
     "america": ("أمريكا", "أميركا", "أمريكي", "أميركي", "ولايات"),
     "united states": ("الولايات المتحدة", "ولايات", "أمريكا", "أميركا", "أمريكي", "أميركي"),
     "united nations": ("الأمم المتحدة", "أمم"),
+    # Institutional terms written with a capital in treaties and declarations: common nouns
+    # in English, with one Arabic word each, so that one put for another is found ("the
+    # protection of society and the Declaration" against حماية المجتمع والدولة).
+    "united": ("متحدة", "موحدة"),
+    "declaration": ("إعلان",),
+    "charter": ("ميثاق",),
+    "state": ("دولة",),  # not دول: دولي is "international"; not ولاية, read as و + ل + أية
+    "states": ("دول", "دولة"),
     "britain": ("بريطانيا",),
     "british": ("بريطانيا", "بريطاني"),
     "england": ("إنجلترا", "إنكلترا", "بريطانيا"),

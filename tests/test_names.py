@@ -110,6 +110,45 @@ def test_a_transliterated_name_swapped_for_another_is_flagged() -> None:
     assert flagged(ar, "The leader, Abu Bakr Al-Julani, announced it.") == ["Al-Julani"]
 
 
+@pytest.mark.parametrize(
+    ("ar", "en"),
+    [
+        ("في هذا الإعلان", "set forth in this Declaration"),
+        ("بحماية المجتمع والدولة", "to protection by society and the State"),
+        ("داخل حدود كل دولة", "within the borders of each State"),
+        ("بين الدول الأعضاء ذاتها", "among the peoples of Member States themselves"),
+        ("مع مبادئ الأمم المتحدة", "contrary to the principles of the United Nations"),
+        ("في ميثاق الأمم المتحدة", "in the Charter of the United Nations"),
+    ],
+)
+def test_institutional_terms_match_their_arabic(ar: str, en: str) -> None:
+    assert flagged(ar, en) == []
+
+
+@pytest.mark.parametrize(
+    ("ar", "en", "name"),
+    [
+        # the UDHR's capitalised terms swapped for one another (bench/divergence.py)
+        ("بحماية المجتمع والدولة", "to protection by society and the Declaration", "Declaration"),
+        ("في هذا الإعلان", "set forth in this United", "United"),
+        (
+            "مع مبادئ الأمم المتحدة",
+            "contrary to the principles of the Declaration Nations",
+            "Declaration",
+        ),
+        # دولي "international" is no دول "States"; أية is no ولاية
+        ("بنظام اجتماعي دولي … في هذا الإعلان", "an international order … in this State", "State"),
+        (
+            "ضد أي تمييز يخل بهذا الإعلان دون أية تفرقة",
+            "any discrimination against this State",
+            "State",
+        ),
+    ],
+)
+def test_an_institutional_term_put_for_another_is_flagged(ar: str, en: str, name: str) -> None:
+    assert flagged(ar, en) == [name]
+
+
 def test_adjacent_missing_words_make_one_mismatch() -> None:
     ar = "أعلن زعيم التنظيم أبو بكر البغدادي قيام الخلافة."
     en = "The leader, Abu Bakr Al-Baghdadi, met Haidar Abadi."
