@@ -33,6 +33,7 @@ from align.aligning import (
     align_problem,
     join_lead_ins,
     make_problem,
+    pair_leftovers,
     runs_near,
     unsure_beads,
     with_runs,
@@ -245,8 +246,10 @@ def _tidied(
     barriers: list[tuple[int, int]],
     fixed: list[anchoring.Span],
 ) -> list[Bead]:
-    """A search's beads with leftovers given to the full bead they belong to, lead-ins to
-    the bead they open, and the reviewer's links kept."""
+    """A search's beads with unmatched sentences of the two sides paired where they match,
+    leftovers given to the full bead they belong to, lead-ins to the bead they open, and
+    the reviewer's links kept."""
+    beads = pair_leftovers(problem, beads, barriers)
     beads = join_lead_ins(problem, absorb_leftovers(problem, beads, barriers), lead_ins, barriers)
     return anchoring.keep_fixed(beads, problem, fixed)
 

@@ -374,6 +374,61 @@ def absorb_leftovers(
 _OTHER = {"src": "tgt", "tgt": "src"}
 
 
+def pair_leftovers(
+    problem: Problem, beads: list[Bead], barriers: list[tuple[int, int]] | None = None
+) -> list[Bead]:
+    """Pair a sentence left unmatched with an unmatched sentence of the other side in the
+    same gap between matched beads, when the two as a 1-1 bead cost less than leaving both
+    unmatched (twice the skip cost), closest pair first. The search can miss such a pair
+    beside an unmatched sentence: a bead boundary there pays for how badly the sentences
+    meeting at it match at their edges, and next to a sentence with no counterpart they
+    never do (an inserted sentence in an article of three lines left its neighbour and
+    that neighbour's original both unmatched). Only gaps of at most `max_size` sentences a
+    side are looked at, never across a barrier."""
+    fixed, out, k = set(barriers or []), [], 0
+    while k < len(beads):
+        if beads[k].src and beads[k].tgt:
+            out.append(beads[k])
+            k += 1
+            continue
+        end = k
+        while end < len(beads) and not (beads[end].src and beads[end].tgt):
+            end += 1
+        out += _paired(problem, beads[k:end], fixed)
+        k = end
+    return out
+
+
+def _paired(problem: Problem, gap: list[Bead], fixed: set[tuple[int, int]]) -> list[Bead]:
+    """The unmatched beads of one gap, with its best pair matched (then the gaps on either
+    side of that pair in turn)."""
+    src = [i for b in gap for i in b.src]
+    tgt = [j for b in gap for j in b.tgt]
+    if not src or not tgt or max(len(src), len(tgt)) > problem.params.max_size:
+        return gap  # a long stretch without counterparts is left as the search found it
+    corners = {(src[0], tgt[0]), (src[-1] + 1, tgt[-1] + 1)}
+    inside = [
+        (x, y)
+        for x, y in fixed
+        if src[0] <= x <= src[-1] + 1 and tgt[0] <= y <= tgt[-1] + 1 and (x, y) not in corners
+    ]
+    if inside:
+        return gap  # the path through this gap is held by a barrier
+    distance, i, j = min((problem.distance(1, 1, i, j), i, j) for i in src for j in tgt)
+    if not distance < 2 * problem.skip_cost:
+        return gap
+    bead = Bead((i,), (j,), problem.similarity(1, 1, i, j), distance)
+
+    def skips(sources: list[int], targets: list[int]) -> list[Bead]:
+        return [Bead((a,), (), float("nan"), problem.skip_cost) for a in sources] + [
+            Bead((), (b,), float("nan"), problem.skip_cost) for b in targets
+        ]
+
+    before = skips([a for a in src if a < i], [b for b in tgt if b < j])
+    after = skips([a for a in src if a > i], [b for b in tgt if b > j])
+    return [*_paired(problem, before, fixed), bead, *_paired(problem, after, fixed)]
+
+
 def join_lead_ins(
     problem: Problem,
     beads: list[Bead],

@@ -15,6 +15,7 @@ from align.aligning import (
     align_problem,
     join_lead_ins,
     make_problem,
+    pair_leftovers,
     runs_near,
     search,
     unsure_beads,
@@ -308,6 +309,25 @@ def test_leftovers_beside_a_full_bead_join_it_when_they_are_close_to_its_source(
     # Target 5 is unrelated: it stays unmatched; 0 and 1 say what source 0 says.
     assert absorbed == [((0,), (0, 1, 2, 3, 4)), ((), (5,)), ((1,), (6,))]
     assert absorb_leftovers(problem, beads, barriers=[(0, 2)])[0].tgt == (0,)
+
+
+def test_unmatched_sentences_of_both_sides_in_one_gap_are_paired_when_they_match():
+    rng = np.random.default_rng(11)
+    first, second, unrelated = np.linalg.qr(rng.normal(size=(32, 3)))[0].T  # orthogonal
+    src = unit(np.vstack([first, second]))
+    tgt = unit(np.vstack([first, unrelated, second + 0.1 * rng.normal(size=32)]))
+    problem = replace(
+        make_problem(src, tgt, np.full(2, 40), np.full(3, 40), AlignParams()), skip_cost=0.5
+    )
+    beads = [Bead((0,), (0,), 0.9, 0.1), Bead((1,), (), np.nan, 0.5)]
+    beads += [Bead((), (1,), np.nan, 0.5), Bead((), (2,), np.nan, 0.5)]
+    paired = pair_leftovers(problem, beads)
+    # Target 1 is unrelated and stays unmatched; source 1 and target 2 say the same.
+    assert [(b.src, b.tgt) for b in paired] == [((0,), (0,)), ((), (1,)), ((1,), (2,))]
+    assert paired[2].similarity > 0.9 and paired[2].cost < 2 * problem.skip_cost
+    # not across a barrier, nor when the pair costs more than two skips
+    assert pair_leftovers(problem, beads, barriers=[(1, 2)]) == beads
+    assert pair_leftovers(replace(problem, skip_cost=0.01), beads) == beads
 
 
 def test_an_unmatched_lead_in_joins_the_bead_it_opens():

@@ -619,3 +619,19 @@ def test_a_sentence_that_pulls_a_bead_of_three_away_is_an_addition(use_encoder):
     assert len(bead.tgt) == 3, beads
     additions = [f for f in bead.flags if f.category == "addition"]
     assert [f.tgt_spans for f in additions] == [(verse,)], bead.flags
+
+
+def test_an_inserted_sentence_leaves_its_neighbours_paired(use_encoder):
+    """UDHR 9 (three lines) with a verse inserted before its English: the search left the
+    article's sentence and its original unmatched beside the verse; they are paired, and
+    only the verse is an addition."""
+    import align
+
+    folder = ROOT / "corpora" / "udhr-articles"
+    src = (folder / "09.src").read_text(encoding="utf-8").splitlines()
+    tgt = (folder / "09.tgt").read_text(encoding="utf-8").splitlines()
+    verse = "(Then) shall each soul know what it has put forward."
+    tgt = [tgt[0], verse, *tgt[1:]]
+    beads = align.align_sentences(src, tgt, "ar", "en", use_encoder, cache=False).beads
+    assert [(b.src, b.tgt) for b in beads] == [((0,), (0,)), ((), (1,)), ((1,), (2,))]
+    assert [b.status for b in beads] == ["ok", "addition", "ok"]
