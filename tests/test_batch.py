@@ -274,6 +274,14 @@ def test_a_run_on_an_existing_cluster(tmp_path, cluster):
         check_report(tmp_path / "out" / f"{k}.json", *inputs(tmp_path, k))
 
 
+def test_local_workers_keep_mallocs_own_mmap_threshold(cluster):
+    """Dask's default MALLOC_TRIM_THRESHOLD_ made every array over 128 KiB a fresh mmap:
+    the warm batch took 60% longer."""
+    with Client(cluster) as client:
+        found = client.run(lambda: os.environ.get("MALLOC_TRIM_THRESHOLD_"))
+    assert len(found) == 2 and set(found.values()) == {None}
+
+
 def test_an_interrupted_write_leaves_the_old_output_and_no_temporary_file(tmp_path, monkeypatch):
     output = write(tmp_path / "out.json", "old")
 
