@@ -13,10 +13,11 @@ pass `cache=False` not to use it, or `cache="some/folder"` for another one.
 
 from __future__ import annotations
 
+import ctypes
 import functools
 import math
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,6 +29,7 @@ from align import anchoring, progress
 from align.aligning import (
     AlignParams,
     Bead,
+    Edges,
     Problem,
     Runs,
     absorb_leftovers,
@@ -139,6 +141,7 @@ def align_sentences(
     links = [(a.src, a.tgt) for a in anchors]
     with _encoder(model, cache) as encoder:
         beads = align_vectors(src, tgt, encoder, align_params or AlignParams(), links)
+        _give_back_memory()
         progress.stage(progress.SCORING)
         with _small_products():
             scored = score_beads(
@@ -181,6 +184,23 @@ def _blas() -> ThreadpoolController:
     return ThreadpoolController()
 
 
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    try:
+        return ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        return None
+
+
+def _give_back_memory() -> None:
+    """Return the memory the last stage freed to the system. glibc keeps freed arrays for
+    later arrays, but the next stage's many small Python objects come from elsewhere, so
+    without this a long document's peak memory held both (40 MB more at 31,000 sentences)."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
 @_small_products()
 def align_vectors(
     src: list[Sentence],
@@ -202,13 +222,17 @@ def align_vectors(
     tgt_lengths = np.array([len(t) for t in tgt_texts])
     progress.stage(progress.EMBEDDING_SENTENCES)
     pieces = _edges(src_texts, tgt_texts, params) if params.edge_weight and src and tgt else []
+    distinct = list(dict.fromkeys(pieces))
     # Sentences and clause edges in arrays of their own: the runs' vectors below take the
     # sentences' place, and their array can go.
-    singles, edge_vectors = embed_parts([src_texts + tgt_texts, pieces], encoder)
+    singles, edge_vectors = embed_parts([src_texts + tgt_texts, distinct], encoder)
     n, m = len(src), len(tgt)
     edges = [None, None]
     if pieces:
-        edges = [edge_vectors[: 2 * n].reshape(2, n, -1), edge_vectors[2 * n :].reshape(2, m, -1)]
+        row = {text: k for k, text in enumerate(distinct)}
+        index = np.array([row[text] for text in pieces], dtype=np.intp)
+        edges = [Edges(index[: 2 * n].reshape(2, n), edge_vectors)]
+        edges.append(Edges(index[2 * n :].reshape(2, m), edge_vectors))
     problem = make_problem(
         singles[:n],
         singles[n:],
@@ -228,6 +252,7 @@ def align_vectors(
         return _tidied(problem, first, lead_ins, barriers, fixed)
     first = anchoring.keep_fixed(first, problem, fixed)
     unsure = unsure_beads(first, params.sure_margin)
+    _give_back_memory()
     progress.stage(progress.EMBEDDING_RUNS)
     src_runs, tgt_runs = embed_runs(
         [src_texts, tgt_texts],

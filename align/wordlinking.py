@@ -28,7 +28,7 @@ from align.names import transliterates
 from align.numerals import extract_numbers
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a long document has a million of them
 class Token:
     """A word of one side of a bead: `text` is sentence `sentence` of that side, characters
     `start:end` as written; `form` is what is embedded and compared (normalised, lower case,

@@ -10,6 +10,7 @@ from align import aligning
 from align.aligning import (
     AlignParams,
     Bead,
+    Edges,
     Runs,
     absorb_leftovers,
     align_problem,
@@ -27,6 +28,12 @@ def unit(x: np.ndarray) -> np.ndarray:
     return (x / np.linalg.norm(x, axis=-1, keepdims=True)).astype(np.float32)
 
 
+def edges_of(clauses: np.ndarray) -> Edges:
+    """Edges from (2, n, d) clause vectors, each its own row."""
+    two, n, d = clauses.shape
+    return Edges(np.arange(two * n).reshape(two, n), clauses.reshape(two * n, d))
+
+
 def random_problem(rng, n, m, params, paragraphs=False, edges=False):
     return make_problem(
         unit(rng.normal(size=(n, 8))),
@@ -36,8 +43,8 @@ def random_problem(rng, n, m, params, paragraphs=False, edges=False):
         params,
         rng.integers(0, 2, n).cumsum() if paragraphs else None,
         rng.integers(0, 2, m).cumsum() if paragraphs else None,
-        unit(rng.normal(size=(2, n, 8))) if edges else None,
-        unit(rng.normal(size=(2, m, 8))) if edges else None,
+        edges_of(unit(rng.normal(size=(2, n, 8)))) if edges else None,
+        edges_of(unit(rng.normal(size=(2, m, 8)))) if edges else None,
     )
 
 
@@ -289,9 +296,37 @@ def test_the_edges_of_sentences_put_a_formula_with_the_verse_it_ends():
     plain = make_problem(src, tgt, *lengths)
     edges_src = np.stack([unit(np.vstack([a, b])), unit(np.vstack([formula, b]))])
     edges_tgt = np.stack([tgt, tgt])
-    with_edges = make_problem(src, tgt, *lengths, None, None, None, edges_src, edges_tgt)
+    with_edges = make_problem(
+        src, tgt, *lengths, None, None, None, edges_of(edges_src), edges_of(edges_tgt)
+    )
     assert ((0,), (0, 1)) not in [(x.src, x.tgt) for x in align_problem(plain)]
     assert [(x.src, x.tgt) for x in align_problem(with_edges)] == [((0,), (0, 1)), ((1,), (2,))]
+
+
+def test_clause_edges_shared_by_sentences_cost_what_their_own_copies_cost():
+    """A table of distinct clause vectors (what align_vectors builds) gives the same node
+    costs as a row per sentence and clause."""
+    rng = np.random.default_rng(8)
+    clauses = unit(rng.normal(size=(5, 8)))
+    src_index, tgt_index = rng.integers(0, 5, (2, 7)), rng.integers(0, 5, (2, 6))
+    shared = make_problem(
+        *(unit(rng.normal(size=(k, 8))) for k in (7, 6)),
+        np.full(7, 40),
+        np.full(6, 50),
+        None,
+        None,
+        None,
+        Edges(src_index, clauses),
+        Edges(tgt_index, clauses),
+    )
+    copied = replace(
+        shared,
+        src=replace(shared.src, edges=edges_of(clauses[src_index])),
+        tgt=replace(shared.tgt, edges=edges_of(clauses[tgt_index])),
+    )
+    i, j = np.meshgrid(np.arange(8), np.arange(7), indexing="ij")
+    np.testing.assert_array_equal(shared.node_costs(i, j), copied.node_costs(i, j))
+    assert np.any(shared.node_costs(i, j) != 0)
 
 
 def test_leftovers_beside_a_full_bead_join_it_when_they_are_close_to_its_source():
