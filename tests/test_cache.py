@@ -351,3 +351,23 @@ def test_the_model_is_released_after_embedding_a_long_documents_texts(tmp_path, 
         assert releasing.released == 1
         cached.encode(sentences("b", 60))  # all in the cache: nothing embedded
         assert releasing.released == 1
+
+
+def test_a_long_list_is_embedded_and_stored_in_batches(tmp_path, monkeypatch):
+    """The wrapped encoder's working memory stays that of a batch; the vectors are those of
+    one call, and every batch is kept."""
+    monkeypatch.setattr(cache_module, "EMBED_BATCH", 10)
+    calls = []
+
+    class Batches(CountingEncoder):
+        def encode(self, texts):
+            calls.append(len(texts))
+            return super().encode(texts)
+
+    texts = sentences("a", 25)
+    with CachedEncoder(Batches(), cache_file(tmp_path)) as cached:
+        vectors = cached.encode(texts)
+        assert calls == [10, 10, 5]
+        cached.encode(texts)
+        assert calls == [10, 10, 5]
+    np.testing.assert_array_equal(vectors, HashingEncoder().encode(texts))
