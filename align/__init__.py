@@ -13,12 +13,11 @@ pass `cache=False` not to use it, or `cache="some/folder"` for another one.
 
 from __future__ import annotations
 
-import ctypes
 import functools
 import math
 import os
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -41,13 +40,14 @@ from align.aligning import (
     unsure_beads,
     with_runs,
 )
-from align.cache import CachedEncoder, cache_file, default_cache_dir
+from align.cache import RELEASE_AFTER, CachedEncoder, cache_file, default_cache_dir
 from align.encoding import (
     DEFAULT_MODEL,
     Encoder,
     ModelError,
     embed_parts,
     embed_runs,
+    give_back_memory,
     load_encoder,
     shared_encoder,
 )
@@ -139,9 +139,11 @@ def align_sentences(
         decisions = Decisions.load(decisions)
     anchors = resolve_anchors(decisions.anchors, src, tgt)[0] if decisions else ()
     links = [(a.src, a.tgt) for a in anchors]
-    with _encoder(model, cache) as encoder:
+    # A long document's stages each hold large arrays: the model is not kept beside them.
+    long = len(src) + len(tgt) >= RELEASE_AFTER
+    with _encoder(model, cache) as encoder, encoder.releasing() if long else nullcontext():
         beads = align_vectors(src, tgt, encoder, align_params or AlignParams(), links)
-        _give_back_memory()
+        give_back_memory()
         progress.stage(progress.SCORING)
         with _small_products():
             scored = score_beads(
@@ -182,23 +184,6 @@ def _blas() -> ThreadpoolController:
     """The thread pools of the libraries loaded so far, found once: finding them scans
     every loaded library, half a millisecond or more twice a document."""
     return ThreadpoolController()
-
-
-@functools.cache
-def _malloc_trim() -> Callable[[int], int] | None:
-    try:
-        return ctypes.CDLL("libc.so.6").malloc_trim
-    except (OSError, AttributeError):  # not glibc
-        return None
-
-
-def _give_back_memory() -> None:
-    """Return the memory the last stage freed to the system. glibc keeps freed arrays for
-    later arrays, but the next stage's many small Python objects come from elsewhere, so
-    without this a long document's peak memory held both (40 MB more at 31,000 sentences)."""
-    trim = _malloc_trim()
-    if trim is not None:
-        trim(0)
 
 
 @_small_products()
@@ -252,7 +237,7 @@ def align_vectors(
         return _tidied(problem, first, lead_ins, barriers, fixed)
     first = anchoring.keep_fixed(first, problem, fixed)
     unsure = unsure_beads(first, params.sure_margin)
-    _give_back_memory()
+    give_back_memory()
     progress.stage(progress.EMBEDDING_RUNS)
     src_runs, tgt_runs = embed_runs(
         [src_texts, tgt_texts],
@@ -314,7 +299,9 @@ def _paragraph_starts(sentences: list[Sentence]) -> list[int]:
 
 
 @contextmanager
-def _encoder(model: str | os.PathLike | Encoder | None, cache: CacheOption) -> Iterator[Encoder]:
+def _encoder(
+    model: str | os.PathLike | Encoder | None, cache: CacheOption
+) -> Iterator[CachedEncoder]:
     """The encoder for `model` behind a cache, for one comparison: a model by name is
     loaded once per process; the cache is on disk unless `cache` is False or the encoder
     cannot say which model it is (no `fingerprint`), else in memory, so that scoring

