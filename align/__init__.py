@@ -17,7 +17,7 @@ import functools
 import math
 import os
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -40,7 +40,7 @@ from align.aligning import (
     unsure_beads,
     with_runs,
 )
-from align.cache import RELEASE_AFTER, CachedEncoder, cache_file, default_cache_dir
+from align.cache import CachedEncoder, cache_file, default_cache_dir
 from align.encoding import (
     DEFAULT_MODEL,
     Encoder,
@@ -139,9 +139,7 @@ def align_sentences(
         decisions = Decisions.load(decisions)
     anchors = resolve_anchors(decisions.anchors, src, tgt)[0] if decisions else ()
     links = [(a.src, a.tgt) for a in anchors]
-    # A long document's stages each hold large arrays: the model is not kept beside them.
-    long = len(src) + len(tgt) >= RELEASE_AFTER
-    with _encoder(model, cache) as encoder, encoder.releasing() if long else nullcontext():
+    with _encoder(model, cache) as encoder:
         beads = align_vectors(src, tgt, encoder, align_params or AlignParams(), links)
         give_back_memory()
         progress.stage(progress.SCORING)

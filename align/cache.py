@@ -91,7 +91,6 @@ class CachedEncoder:
         self._encoder = encoder
         self._path = str(path)
         self._max_bytes = max_bytes
-        self._release_after = RELEASE_AFTER
         self._restamp_ns = int(restamp_after * 1e9)
         self._model = model_identity(encoder)
         self._dimension: int | None = getattr(encoder, "dimension", None)
@@ -148,20 +147,9 @@ class CachedEncoder:
         for start in range(0, len(missing), EMBED_BATCH):
             self._embed(missing[start : start + EMBED_BATCH], put)
         release = getattr(self._encoder, "release", None)
-        if release is not None and missing and len(missing) >= self._release_after:
+        if release is not None and len(missing) >= RELEASE_AFTER:
             release()
         return results
-
-    @contextmanager
-    def releasing(self) -> Iterator[None]:
-        """Within this, the wrapped encoder's model is released after every call that
-        embedded anything, not only after a long list: for a long document, whose arrays
-        are large at every stage, a reload (0.4 s) costs less than 120 MB beside them."""
-        before, self._release_after = self._release_after, 1
-        try:
-            yield
-        finally:
-            self._release_after = before
 
     def _embed(self, texts: Sequence[str], put: Callable[[str, np.ndarray], None]) -> None:
         """Embed `texts`, `put` their vectors and store them."""

@@ -371,19 +371,3 @@ def test_a_long_list_is_embedded_and_stored_in_batches(tmp_path, monkeypatch):
         cached.encode(texts)
         assert calls == [10, 10, 5]
     np.testing.assert_array_equal(vectors, HashingEncoder().encode(texts))
-
-
-def test_while_releasing_the_model_goes_after_every_call_that_embedded(tmp_path):
-    """For a long document's stages: a few texts to embed load the model, which must not
-    stay beside the stage's arrays."""
-    releasing = ReleasingEncoder()
-    with CachedEncoder(releasing, cache_file(tmp_path)) as cached:
-        cached.encode(sentences("a", 5))
-        assert releasing.released == 0
-        with cached.releasing():
-            cached.encode(sentences("b", 5))
-            assert releasing.released == 1
-            cached.encode(sentences("b", 5))  # nothing embedded: nothing to release
-            assert releasing.released == 1
-        cached.encode(sentences("c", 5))
-        assert releasing.released == 1
