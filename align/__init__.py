@@ -13,7 +13,6 @@ pass `cache=False` not to use it, or `cache="some/folder"` for another one.
 
 from __future__ import annotations
 
-import functools
 import math
 import os
 from collections.abc import Iterator, Sequence
@@ -22,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
-from threadpoolctl import ThreadpoolController
+from threadpoolctl import threadpool_limits
 
 from align import anchoring, progress
 from align.aligning import (
@@ -173,15 +172,8 @@ def _small_products() -> Iterator[None]:
     scoring: with a thread per core they wait on each other, and on a busy machine (or
     beside another job, as in `eval -j 2`) ran up to 50 times slower. The encoders set
     their own threads for embedding, inside this."""
-    with _blas().limit(limits=1, user_api="blas"):
+    with threadpool_limits(limits=1, user_api="blas"):
         yield
-
-
-@functools.cache
-def _blas() -> ThreadpoolController:
-    """The thread pools of the libraries loaded so far, found once: finding them scans
-    every loaded library, half a millisecond or more twice a document."""
-    return ThreadpoolController()
 
 
 @_small_products()
