@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -330,23 +330,7 @@ def _sentences_alone(
     """For each bead with several sentences on a side: the similarity of each of those
     sentences, alone, to the whole other side (the aligner has embedded all of these texts,
     so a cached encoder has them). Empty lists for a side of one sentence."""
-    many = [b for b in beads if len(b.src) > 1 or len(b.tgt) > 1]
-    texts = []
-    for b in many:
-        src, tgt = [src_texts[i] for i in b.src], [tgt_texts[j] for j in b.tgt]
-        texts += [" ".join(tgt), *(src if len(src) > 1 else ())]
-        texts += [" ".join(src), *(tgt if len(tgt) > 1 else ())]
-    vectors = embed_texts(texts, encoder) if texts else np.zeros((0, 1))
-    found, row = {}, 0
-    for b in many:
-        sims = []
-        for side in (b.src, b.tgt):
-            n = len(side) if len(side) > 1 else 0
-            other = vectors[row]
-            sims.append([float(v @ other) for v in vectors[row + 1 : row + 1 + n]])
-            row += 1 + n
-        found[id(b)] = (sims[0], sims[1])
-    return found
+    return _pieces_to_other_side(beads, src_texts, tgt_texts, encoder, 2, lambda side: side)
 
 
 def _sentences_rest(
@@ -355,19 +339,36 @@ def _sentences_rest(
     """For each bead with three sentences or more on a side: the similarity of that side
     without each of its sentences in turn to the whole other side (empty lists for a side of
     fewer; of two, the other sentence alone says it: see `_sentences_alone`)."""
-    many = [b for b in beads if len(b.src) > 2 or len(b.tgt) > 2]
+    return _pieces_to_other_side(beads, src_texts, tgt_texts, encoder, 3, _each_left_out)
+
+
+def _each_left_out(side: list[str]) -> list[str]:
+    return [" ".join(side[:k] + side[k + 1 :]) for k in range(len(side))]
+
+
+def _pieces_to_other_side(
+    beads: Sequence[Bead],
+    src_texts: list[str],
+    tgt_texts: list[str],
+    encoder: Encoder,
+    smallest: int,
+    pieces: Callable[[list[str]], list[str]],
+) -> dict[int, tuple[list[float], list[float]]]:
+    """For each bead with a side of `smallest` sentences or more: the similarity of each of
+    `pieces(that side's sentences)`, one per sentence, to the whole other side (empty lists
+    for a smaller side), all embedded in one call."""
+    many = [b for b in beads if len(b.src) >= smallest or len(b.tgt) >= smallest]
     texts = []
     for b in many:
         src, tgt = [src_texts[i] for i in b.src], [tgt_texts[j] for j in b.tgt]
         for mine, other in ((src, tgt), (tgt, src)):
-            n = len(mine) if len(mine) > 2 else 0
-            texts += [" ".join(other), *(" ".join(mine[:k] + mine[k + 1 :]) for k in range(n))]
+            texts += [" ".join(other), *(pieces(mine) if len(mine) >= smallest else ())]
     vectors = embed_texts(texts, encoder) if texts else np.zeros((0, 1))
     found, row = {}, 0
     for b in many:
         sims = []
         for side in (b.src, b.tgt):
-            n = len(side) if len(side) > 2 else 0
+            n = len(side) if len(side) >= smallest else 0
             other = vectors[row]
             sims.append([float(v @ other) for v in vectors[row + 1 : row + 1 + n]])
             row += 1 + n
