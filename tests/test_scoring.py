@@ -169,10 +169,14 @@ def test_la_illa_is_only_not_a_dropped_negation(use_encoder):
     assert not any("negation" in f.reason for f in bead.flags)
 
 
+def udhr_line(name: str, line: int) -> tuple[str, str]:
+    """Line `line` (from 0) of a UDHR article, Arabic and English."""
+    src, tgt = corpus_lines("udhr-articles", name)
+    return src[line], tgt[line]
+
+
 def test_udhr_la_illa_is_not_a_dropped_negation(use_encoder):
-    folder = ROOT / "corpora" / "udhr-articles"
-    arabic = (folder / "16.src").read_text(encoding="utf-8").splitlines()[3]
-    english = (folder / "16.tgt").read_text(encoding="utf-8").splitlines()[3]
+    arabic, english = udhr_line("16", 3)
     assert "إلا" in arabic and "only" in english
     bead = score([*FAITHFUL, (arabic, english)], use_encoder)[-1]
     assert not any("negation" in f.reason for f in bead.flags), bead.flags
@@ -181,9 +185,7 @@ def test_udhr_la_illa_is_not_a_dropped_negation(use_encoder):
 def test_udhr_la_illa_answers_a_second_english_negation(use_encoder):
     # UDHR 11(2): "No one shall be held guilty … which did not constitute a penal offence"
     # against لا يدان أي شخص … إلاّ إذا كان ذلك يعتبر جرماً: the exception is the "not".
-    folder = ROOT / "corpora" / "udhr-articles"
-    arabic = (folder / "11.src").read_text(encoding="utf-8").splitlines()[2]
-    english = (folder / "11.tgt").read_text(encoding="utf-8").splitlines()[2]
+    arabic, english = udhr_line("11", 2)
     assert "إلاّ" in arabic and "did not" in english
     bead = score([*FAITHFUL, (arabic, english)], use_encoder)[-1]
     assert not negations(bead), bead.flags
@@ -579,9 +581,7 @@ def test_a_sentence_that_pulls_a_modern_bead_away_is_an_omission(use_encoder):
     English (the first alone is closer to it than the two together)."""
     import align
 
-    folder = ROOT / "corpora" / "udhr-articles"
-    src = (folder / "13.src").read_text(encoding="utf-8").splitlines()
-    tgt = (folder / "13.tgt").read_text(encoding="utf-8").splitlines()
+    src, tgt = corpus_lines("udhr-articles", "13")
     clean = align.align_sentences(src, tgt, "ar", "en", use_encoder, cache=False).beads
     assert not any(b.flags for b in clean)
     beads = align.align_sentences(src, tgt[:2], "ar", "en", use_encoder, cache=False).beads
@@ -609,9 +609,7 @@ def test_a_sentence_that_pulls_a_bead_of_three_away_is_an_addition(use_encoder):
     the three; without the verse, the English side is closer to the Arabic."""
     import align
 
-    folder = ROOT / "corpora" / "udhr-articles"
-    src = (folder / "07.src").read_text(encoding="utf-8").splitlines()
-    tgt = (folder / "07.tgt").read_text(encoding="utf-8").splitlines()
+    src, tgt = corpus_lines("udhr-articles", "07")
     verse = "Enveloping the people: this will be a Penalty Grievous."
     tgt = [tgt[0], verse, *tgt[1:]]
     beads = align.align_sentences(src, tgt, "ar", "en", use_encoder, cache=False).beads
@@ -627,9 +625,7 @@ def test_an_inserted_sentence_leaves_its_neighbours_paired(use_encoder):
     only the verse is an addition."""
     import align
 
-    folder = ROOT / "corpora" / "udhr-articles"
-    src = (folder / "09.src").read_text(encoding="utf-8").splitlines()
-    tgt = (folder / "09.tgt").read_text(encoding="utf-8").splitlines()
+    src, tgt = corpus_lines("udhr-articles", "09")
     verse = "(Then) shall each soul know what it has put forward."
     tgt = [tgt[0], verse, *tgt[1:]]
     beads = align.align_sentences(src, tgt, "ar", "en", use_encoder, cache=False).beads
