@@ -174,12 +174,12 @@ def score_beads(
                     found,
                     sides,
                     alone[id(bead)],
+                    rests.get(id(bead), ([], [])),
+                    bead.similarity,
                     typical,
                     scale,
                     params,
                     by_vectors,
-                    bead,
-                    rests.get(id(bead), ([], [])),
                 )
             flags = whole + [f for f in flags if not _explained(f, whole)]
         scored.append(
@@ -380,12 +380,12 @@ def _sentence_flags(
     words: BeadWords,
     sides: Sides,
     alone: tuple[list[float], list[float]],
+    rests: tuple[list[float], list[float]],
+    similarity_of_bead: float,
     typical: float,
     scale: float,
     params: FlagParams,
-    by_vectors: bool = True,
-    bead: Bead | None = None,
-    rests: tuple[list[float], list[float]] = ([], []),
+    by_vectors: bool,
 ) -> list[Flag]:
     """Whole omissions and additions inside a bead of several sentences: a sentence that,
     alone, is far less similar to the other side than the document's beads are (below
@@ -398,7 +398,7 @@ def _sentence_flags(
 
     In modern prose, a side of several sentences is also judged by what each sentence does to
     the bead: where the side without it (of two, the other sentence alone; of more,
-    `rests`) is closer to the other side than the whole side (the bead's similarity), the
+    `rests`) is closer to the other side than the whole side (`similarity_of_bead`), the
     sentence pulls the bead away; if it is also below
     `pull_similarity` times the median, it has no counterpart, whatever its words' cover
     (the sentences of a UDHR article share their words: "Everyone has the right to leave any
@@ -432,9 +432,8 @@ def _sentence_flags(
                 continue
             pulls = (
                 by_vectors
-                and bead is not None
                 and (len(sims) == 2 or len(rest) == len(sims))
-                and (sims[1 - k] if len(sims) == 2 else rest[k]) > bead.similarity
+                and (sims[1 - k] if len(sims) == 2 else rest[k]) > similarity_of_bead
                 and similarity < params.pull_similarity * typical * params.sensitivity
             )
             if not pulls and (
