@@ -5,7 +5,8 @@ on each side):
 
 - ``omission``: original content with no counterpart in the translation: a whole sentence
   (a 1-0 bead), or a run of content words of a matched bead that no word of the other side
-  resembles (see align.wordlinking).
+  resembles (see align.wordlinking), or in modern prose a clause far from the other side
+  without which its side is closer to it.
 - ``addition``: the same for translation content with no counterpart in the original.
 - ``number_mismatch``: the two sides of a bead carry different numbers (see numerals).
 - ``meaning_shift``: the bead aligns, but its sides are much further apart than the
@@ -60,6 +61,10 @@ class FlagParams:
     omit_cover: float = 0.40  # the same for the original's words
     phrase_similarity: float = 0.15  # ... and the run, embedded, below this share of the
     # document's typical bead similarity to the other side
+    clause_words: int = 4  # content words of a clause (between commas, brackets ...) judged
+    # by its vectors in a modern text ...
+    clause_gain: float = 0.06  # ... whose side, without it, is closer to the other side by
+    # this share of the typical bead similarity, and which alone is below phrase_similarity
     replaced_cover: float = 0.45  # a content word below this (same scale) has no counterpart
     replaced_share: float = 0.6  # ... and a bead where this share of both sides has none
     far_share: float = 0.3  # a bead far apart by cost is flagged if this share has none
@@ -150,6 +155,13 @@ def score_beads(
         if encoder is not None
         else {}
     )
+    if by_vectors:
+        clauses = _clauses_without_counterpart(
+            matched, words, src_texts, tgt_texts, encoder, typical, params
+        )
+        for key, found_flags in clauses.items():
+            have = {f.category for f in partials.get(key, [])}
+            partials.setdefault(key, []).extend(f for f in found_flags if f.category not in have)
     scored = []
     for k, bead in enumerate(beads):
         found = by_bead.get(id(bead))
@@ -630,6 +642,106 @@ def _runs_without_counterpart(
                 category,
                 f"partial: {_quote(passage)} of the {where} has no counterpart in the {there} "
                 f"(similarity {similarity:.2f} to it)",
+                **spans,
+            )
+        )
+    return flags
+
+
+# Where a clause of each language ends: commas, semicolons, colons, brackets, dashes.
+_CLAUSE_MARKS = {"src": re.compile(r"[،؛,;:()\[\]]"), "tgt": re.compile(r"[,;:()\[\]—–]")}
+
+
+def _clauses(tokens: Sequence[Token], texts: Sequence[str], side: str) -> list[list[int]]:
+    """The tokens of each clause of a side's sentences, a clause being what lies between
+    two marks of `_CLAUSE_MARKS` (or a mark and a sentence's edge); only sentences with two
+    clauses or more give any."""
+    found = []
+    for k, text in enumerate(texts):
+        cuts = [m.start() for m in _CLAUSE_MARKS[side].finditer(text)]
+        members = [i for i, t in enumerate(tokens) if t.sentence == k]
+        groups: dict[int, list[int]] = {}
+        for i in members:
+            groups.setdefault(sum(c < tokens[i].start for c in cuts), []).append(i)
+        if len(groups) >= 2:
+            found += list(groups.values())
+    return found
+
+
+def _clauses_without_counterpart(
+    beads: Sequence[Bead],
+    words: Sequence[BeadWords],
+    src_texts: list[str],
+    tgt_texts: list[str],
+    encoder: Encoder,
+    typical: float,
+    params: FlagParams,
+) -> dict[int, list[Flag]]:
+    """Partial omissions and additions of a modern text, judged by sentence vectors, clause
+    by clause: a clause of `clause_words` content words or more (between commas, brackets
+    ...), on a side with two content words more than it, that alone is no closer to the
+    other side than `phrase_similarity` times the document's typical bead similarity and
+    without which its side is closer to the other side by `clause_gain` times that: an
+    interpolation ("…, as the older commentators were careful to point out, …") that the
+    window of `_runs_without_counterpart` misses where its words find chance counterparts.
+    Three texts per clause (the other side, the clause, its side without it), embedded in
+    one call for the document."""
+    candidates = []  # (bead, side, passage, texts to embed)
+    for bead, found in zip(beads, words, strict=True):
+        src = [src_texts[i] for i in bead.src]
+        tgt = [tgt_texts[j] for j in bead.tgt]
+        for side, tokens, texts, other in (
+            ("src", found.src, src, tgt),
+            ("tgt", found.tgt, tgt, src),
+        ):
+            content = sum(t.content for t in tokens)
+            for clause in _clauses(tokens, texts, side):
+                size = sum(tokens[i].content for i in clause)
+                if size < params.clause_words or content < size + 2:
+                    continue
+                first, last = tokens[clause[0]], tokens[clause[-1]]
+                text = texts[first.sentence]
+                rest = [*texts[: first.sentence], f"{text[: first.start]}{text[last.end :]}"]
+                rest += texts[first.sentence + 1 :]
+                passage = _passage(tokens, clause[0], clause[-1], texts)
+                candidates.append(
+                    (
+                        bead,
+                        side,
+                        passage,
+                        (" ".join(other), " ".join(texts), passage, " ".join(rest)),
+                    )
+                )
+    if not candidates:
+        return {}
+    vectors = embed_texts([t for c in candidates for t in c[3]], encoder).reshape(
+        len(candidates), 4, -1
+    )
+    best: dict[tuple[int, str], tuple[float, float, Bead, str]] = {}  # the largest gain
+    for (bead, side, passage, _), (other, whole, alone, rest) in zip(
+        candidates, vectors, strict=True
+    ):
+        similarity, gain = float(alone @ other), float(rest @ other - whole @ other)
+        if similarity >= params.phrase_similarity * typical * params.sensitivity:
+            continue
+        if gain < params.clause_gain * typical / params.sensitivity:
+            continue
+        if gain > best.get((id(bead), side), (-1.0,))[0]:
+            best[id(bead), side] = (gain, similarity, bead, passage)
+    flags: dict[int, list[Flag]] = {}
+    for (_, side), (gain, similarity, bead, passage) in best.items():
+        category, where, there = (
+            ("omission", "original", "translation")
+            if side == "src"
+            else ("addition", "translation", "original")
+        )
+        spans = {"src_spans": (), "tgt_spans": ()} | {f"{side}_spans": (passage,)}
+        flags.setdefault(id(bead), []).append(
+            Flag(
+                category,
+                f"partial: {_quote(passage)} of the {where} has no counterpart in the {there} "
+                f"(similarity {similarity:.2f} to it; without it, the {where} is {gain:.2f} "
+                "closer)",
                 **spans,
             )
         )

@@ -540,6 +540,21 @@ def test_an_interpolation_in_modern_prose_is_a_partial_addition(use_encoder):
     ]
 
 
+def test_a_bracketed_gloss_whose_words_find_chance_counterparts_is_an_addition(use_encoder):
+    """UDHR article 10 with a gloss put in brackets: its words ("binding", "promise") each
+    resemble some word of the long Arabic sentence, so no run of four of them is weak
+    enough; the clause, embedded, is far from the Arabic and the English without it is
+    closer (missed before the clause check)."""
+    import align
+
+    src, tgt = corpus_lines("udhr-articles", "10")
+    gloss = "the word used here also means a covenant or a binding promise"
+    tgt = [tgt[0], tgt[1].replace("entitled", f"entitled ({gloss})", 1)]
+    beads = align.align_sentences(src, tgt, "ar", "en", use_encoder, cache=False).beads
+    assert [f.tgt_spans for f in partial_additions(beads)] == [(gloss,)]
+    assert [f.category for b in beads for f in b.flags] == ["addition"]
+
+
 @pytest.mark.parametrize("sura", ["031", "047"])
 def test_verses_of_a_classical_text_are_not_judged_by_their_vectors_alone(use_encoder, sura):
     """Suras 31 and 47 (Yusuf Ali), faithful, with median bead similarities of 0.52 and
