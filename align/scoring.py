@@ -157,7 +157,22 @@ def score_beads(
     )
     if by_vectors:
         clauses = _clauses_without_counterpart(
-            matched, words, src_texts, tgt_texts, encoder, typical, params
+            [
+                (
+                    b,
+                    Sides(
+                        [src_texts[i] for i in b.src],
+                        [tgt_texts[j] for j in b.tgt],
+                        src_lang,
+                        tgt_lang,
+                    ),
+                    w,
+                )
+                for b, w in zip(matched, words, strict=True)
+            ],
+            encoder,
+            typical,
+            params,
         )
         for key, found_flags in clauses.items():
             have = {f.category for f in partials.get(key, [])}
@@ -631,21 +646,24 @@ def _runs_without_counterpart(
         similarity = float(phrase @ other)
         if similarity >= limit:
             continue
-        spans = {"src_spans": (), "tgt_spans": ()} | {f"{side}_spans": (passage,)}
-        category, where, there = (
-            ("omission", "original", "translation")
-            if side == "src"
-            else ("addition", "translation", "original")
-        )
         flags.setdefault(id(bead), []).append(
-            Flag(
-                category,
-                f"partial: {_quote(passage)} of the {where} has no counterpart in the {there} "
-                f"(similarity {similarity:.2f} to it)",
-                **spans,
-            )
+            _partial_flag(side, passage, f"similarity {similarity:.2f} to it")
         )
     return flags
+
+
+def _partial_flag(side: str, passage: str, evidence: str) -> Flag:
+    """A partial omission (`side` "src") or addition ("tgt") pointing at `passage`."""
+    category, where, there = (
+        ("omission", "original", "translation")
+        if side == "src"
+        else ("addition", "translation", "original")
+    )
+    return Flag(
+        category,
+        f"partial: {_quote(passage)} of the {where} has no counterpart in the {there} ({evidence})",
+        **({"src_spans": (), "tgt_spans": ()} | {f"{side}_spans": (passage,)}),
+    )
 
 
 # Where a clause of each language ends: commas, semicolons, colons, brackets, dashes.
@@ -669,10 +687,7 @@ def _clauses(tokens: Sequence[Token], texts: Sequence[str], side: str) -> list[l
 
 
 def _clauses_without_counterpart(
-    beads: Sequence[Bead],
-    words: Sequence[BeadWords],
-    src_texts: list[str],
-    tgt_texts: list[str],
+    beads: Sequence[tuple[Bead, Sides, BeadWords]],
     encoder: Encoder,
     typical: float,
     params: FlagParams,
@@ -687,12 +702,10 @@ def _clauses_without_counterpart(
     Three texts per clause (the other side, the clause, its side without it), embedded in
     one call for the document."""
     candidates = []  # (bead, side, passage, texts to embed)
-    for bead, found in zip(beads, words, strict=True):
-        src = [src_texts[i] for i in bead.src]
-        tgt = [tgt_texts[j] for j in bead.tgt]
+    for bead, sides, found in beads:
         for side, tokens, texts, other in (
-            ("src", found.src, src, tgt),
-            ("tgt", found.tgt, tgt, src),
+            ("src", found.src, sides.src, sides.tgt),
+            ("tgt", found.tgt, sides.tgt, sides.src),
         ):
             content = sum(t.content for t in tokens)
             for clause in _clauses(tokens, texts, side):
@@ -730,21 +743,11 @@ def _clauses_without_counterpart(
             best[id(bead), side] = (gain, similarity, bead, passage)
     flags: dict[int, list[Flag]] = {}
     for (_, side), (gain, similarity, bead, passage) in best.items():
-        category, where, there = (
-            ("omission", "original", "translation")
-            if side == "src"
-            else ("addition", "translation", "original")
+        where = "original" if side == "src" else "translation"
+        evidence = (
+            f"similarity {similarity:.2f} to it; without it, the {where} is {gain:.2f} closer"
         )
-        spans = {"src_spans": (), "tgt_spans": ()} | {f"{side}_spans": (passage,)}
-        flags.setdefault(id(bead), []).append(
-            Flag(
-                category,
-                f"partial: {_quote(passage)} of the {where} has no counterpart in the {there} "
-                f"(similarity {similarity:.2f} to it; without it, the {where} is {gain:.2f} "
-                "closer)",
-                **spans,
-            )
-        )
+        flags.setdefault(id(bead), []).append(_partial_flag(side, passage, evidence))
     return flags
 
 
