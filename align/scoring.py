@@ -463,10 +463,15 @@ def _sentence_flags(
                 and (sims[1 - k] if len(sims) == 2 else rest[k]) > similarity_of_bead
                 and similarity < params.pull_similarity * typical * params.sensitivity
             )
-            if not pulls and (
-                similarity >= limits[side] * typical * params.sensitivity
-                or (not by_vectors and similarity >= max(sims))
-                or float(np.mean(covers)) >= cover_limit * params.sensitivity
+            merged = _merged_verse(sims, k, sides, by_vectors)
+            if (
+                not merged
+                and not pulls
+                and (
+                    similarity >= limits[side] * typical * params.sensitivity
+                    or (not by_vectors and similarity >= max(sims))
+                    or float(np.mean(covers)) >= cover_limit * params.sensitivity
+                )
             ):
                 continue
             category, where, there = (
@@ -484,6 +489,21 @@ def _sentence_flags(
                 )
             )
     return flags
+
+
+def _merged_verse(sims: Sequence[float], k: int, sides: Sides, by_vectors: bool) -> bool:
+    """Whether sentence `k` of the original is a verse with no counterpart merged into its
+    neighbour's bead: in a classical text (`by_vectors` False), whose translation renders
+    every verse by a sentence or more, a bead with fewer translation sentences than original
+    verses lacks one, the verse least similar to the translation alone. (On the benchmark's
+    development suras the aligner made one such bead of 474 on the clean text; a verse
+    deleted from the translation left one in 11 of 20 cases.)"""
+    return (
+        not by_vectors
+        and len(sides.tgt) < len(sides.src) == len(sims)
+        and sims[k] == min(sims)
+        and sims.count(sims[k]) == 1
+    )
 
 
 def _strays(

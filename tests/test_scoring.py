@@ -555,6 +555,26 @@ def test_a_bracketed_gloss_whose_words_find_chance_counterparts_is_an_addition(u
     assert [f.category for b in beads for f in b.flags] == ["addition"]
 
 
+def test_a_verse_merged_into_its_neighbours_bead_for_want_of_a_rendering_is_an_omission(
+    use_encoder,
+):
+    """Sura 85 (Yusuf Ali) without the rendering of verse 7 ("And they witnessed (all)
+    that they were doing against the Believers."): the aligner puts verses 7 and 8 against
+    the rendering of 8. Each verse alone is about as close to it as the document's beads
+    are (the words of 7, يفعلون, المؤمنين, شهود, are common in the sura), which the
+    similarity test missed; one sentence for two verses of a verse-by-verse translation
+    lacks one, the less similar."""
+    import align
+
+    src, tgt = corpus_lines("quran-yusufali", "085")
+    tgt = tgt[:6] + tgt[7:]
+    beads = align.align_sentences(src, tgt, "ar", "en", use_encoder, cache=False).beads
+    bead = next(b for b in beads if 6 in b.src)
+    assert bead.src == (6, 7), beads
+    omissions = [f for f in bead.flags if f.category == "omission"]
+    assert [f.src_spans for f in omissions] == [(src[6],)], bead.flags
+
+
 @pytest.mark.parametrize("sura", ["031", "047"])
 def test_verses_of_a_classical_text_are_not_judged_by_their_vectors_alone(use_encoder, sura):
     """Suras 31 and 47 (Yusuf Ali), faithful, with median bead similarities of 0.52 and
