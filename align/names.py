@@ -643,6 +643,7 @@ class _Source:
         self.forms = {form for word in words for form in _ar_forms(word)}
         self.forms |= {a + b for a, b in itertools.pairwise(words)}  # "عبد الله"
         self.skeletons = {_ar_skeleton(f) for f in self.forms} - {()}
+        self.letters = frozenset(c for ar in self.skeletons for classes in ar for c in classes)
 
     def has(self, word: str) -> bool:
         """Whether some Arabic word is a counterpart of the English `word`."""
@@ -656,9 +657,17 @@ class _Source:
             for en in {_en_skeleton(form), _en_skeleton(form, digraphs=False)}:
                 if form != forms[0] and _strong(en) < 2:
                     continue  # "Elias" is not read as "elia", nor "Arabs" as "ar"
-                if en and any(_close(en, ar) for ar in self.skeletons):
+                if en and self._may_match(en) and any(_close(en, ar) for ar in self.skeletons):
                     return True
         return False
+
+    def _may_match(self, en: str) -> bool:
+        """`_close`'s cheap bound against all the skeletons at once: letters of `en` that no
+        Arabic letter here may stand for cost their skip cost in any alignment. Most names
+        are ruled out by it for most words, before any pair of skeletons is compared (or
+        kept in `_close`'s cache)."""
+        missing = sum(_drop(e) for e in en if e not in self.letters)
+        return missing <= _allowed(en) + 1e-9
 
 
 @lru_cache(maxsize=65536)
@@ -666,7 +675,9 @@ def _word_source(ar_word: str) -> _Source:
     return _Source(ar_word)
 
 
-@lru_cache(maxsize=262144)  # a document asks about the same few names again and again
+# A document asks about the same few names again and again; a pair not asked about lately is
+# cheap to check again (`_Source._may_match`), so the cache need not hold a long one's all.
+@lru_cache(maxsize=32768)
 def transliterates(en_word: str, ar_word: str) -> bool:
     """Whether the Arabic word (clitics and all) can render the English name: "Mosul" and
     الموصل, "Pharaoh" and فرعون. For linking the words of a bead (see align.wordlinking)."""

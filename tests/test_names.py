@@ -220,3 +220,88 @@ def test_spans_point_at_the_names(en: str) -> None:
     for mismatch in name_mismatches("حلب", "ar", en, "en"):
         assert en[mismatch.start : mismatch.end] == mismatch.name
         assert mismatch.name in mismatch.reason
+
+
+# --- The cheap bound before the spelling comparison ---
+
+
+def test_the_bound_on_a_whole_word_never_rules_out_a_close_spelling() -> None:
+    """`_Source._may_match` skips the comparison of every skeleton pair when letters of the
+    English name are missing from all the Arabic word's skeletons; it must never skip a pair
+    that `_close` accepts, and should skip most (that is what it is for)."""
+    from align.names import _bare, _close, _en_forms, _en_skeleton, _word_source
+
+    english = [
+        "Mosul",
+        "Bashiqa",
+        "Raqqa",
+        "Aleppo",
+        "Baghdadi",
+        "Moses",
+        "Pharaoh",
+        "Abadi",
+        "Ishaq",
+        "Idris",
+        "Makkah",
+    ]
+    english += [
+        "Lausanne",
+        "Nineveh",
+        "Qaeda",
+        "Jonah",
+        "Elias",
+        "Abraham",
+        "Solomon",
+        "Mary",
+        "Jesus",
+        "Lot",
+        "Noah",
+    ]
+    arabic = [
+        "الموصل",
+        "بعشيقة",
+        "الرقة",
+        "حلب",
+        "البغدادي",
+        "موسى",
+        "فرعون",
+        "العبادي",
+        "إسحاق",
+        "إدريس",
+        "مكة",
+        "لوزان",
+        "نينوى",
+        "القاعدة",
+        "يونس",
+        "إلياس",
+        "إبراهيم",
+        "سليمان",
+        "مريم",
+        "عيسى",
+        "لوط",
+        "نوح",
+        "الجيش",
+        "المدينة",
+        "أعلن",
+        "الكتاب",
+        "والقوات",
+        "لفتاه",
+        "وملئه",
+        "الشرقي",
+        "روسيا",
+        "والولايات",
+        "المتحدة",
+        "آتينا",
+        "قال",
+    ]
+    pairs = ruled_out = 0
+    for en in english:
+        for form in _en_forms(_bare(en)):
+            for skeleton in {_en_skeleton(form), _en_skeleton(form, digraphs=False)} - {""}:
+                for ar in arabic:
+                    source = _word_source(ar)
+                    pairs += 1
+                    if not source._may_match(skeleton):
+                        ruled_out += 1
+                        assert not any(_close(skeleton, s) for s in source.skeletons), (en, ar)
+    assert ruled_out > pairs / 2
