@@ -142,7 +142,7 @@ def align_sentences(
         beads = align_vectors(src, tgt, encoder, align_params or AlignParams(), links)
         give_back_memory()
         progress.stage(progress.SCORING)
-        with _small_products():
+        with _small_products(), encoder.releasing(len(src) + len(tgt)):
             scored = score_beads(
                 beads,
                 [s.text for s in src],

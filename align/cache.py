@@ -33,7 +33,7 @@ from typing import TypeVar
 import numpy as np
 import platformdirs
 
-from align.encoding import NORMALIZATION_VERSION, Encoder
+from align.encoding import NORMALIZATION_VERSION, Encoder, give_back_memory
 
 DEFAULT_MAX_BYTES = 2 * 1024**3  # 2 GiB: about 900,000 vectors of 512 float32s
 # After embedding this many texts in one call (a long document's), the wrapped encoder's
@@ -96,6 +96,7 @@ class CachedEncoder:
         self._dimension: int | None = getattr(encoder, "dimension", None)
         self._warned_rows = False
         self._read_only = False
+        self._release_early = False
         self._db: sqlite3.Connection | None = None
         try:
             self._db = _connect(self._path)
@@ -144,12 +145,30 @@ class CachedEncoder:
         if not self._read_only:
             self._safely(self._restamp, None)
         missing = sorted(text_of[key] for key in rows_of if key not in found)
+        if missing and self._release_early:
+            give_back_memory()  # what the caller freed, before the model comes back
         for start in range(0, len(missing), EMBED_BATCH):
             self._embed(missing[start : start + EMBED_BATCH], put)
         release = getattr(self._encoder, "release", None)
-        if release is not None and len(missing) >= RELEASE_AFTER:
+        if (
+            release is not None
+            and missing
+            and (self._release_early or len(missing) >= RELEASE_AFTER)
+        ):
             release()
         return results
+
+    @contextmanager
+    def releasing(self, document_texts: int) -> Iterator[None]:
+        """For the scoring of a document of `document_texts` sentences: if embedding them
+        releases the model (`RELEASE_AFTER` or more), so does, within it, every call that
+        embeds anything. Scoring embeds a few texts at a time beside a long document's half
+        a million words, and would otherwise keep the model (120 MB) to the end."""
+        self._release_early = document_texts >= RELEASE_AFTER
+        try:
+            yield
+        finally:
+            self._release_early = False
 
     def _embed(self, texts: Sequence[str], put: Callable[[str, np.ndarray], None]) -> None:
         """Embed `texts`, `put` their vectors and store them."""

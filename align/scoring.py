@@ -135,6 +135,18 @@ def score_beads(
     params = params or FlagParams()
     center, spread = _cost_scale([b.cost for b in beads if b.src and b.tgt], params)
     matched = [b for b in beads if b.src and b.tgt]
+    # Whole sentences are judged by their vectors only where those separate a translation
+    # from unrelated text by a wide margin: in documents whose beads are, as a rule, this
+    # similar (modern prose: the UDHR's median is 0.7 or more; the Qur'an's, classical, 0.4,
+    # and no sura's above 0.62, where judging verses so raised more false alarms than it
+    # found divergences).
+    typical = _typical_similarity([b.similarity for b in matched])
+    by_vectors = encoder is not None and typical >= params.modern_floor
+    # The checks by vectors come before the words are linked: what they embed does not then
+    # sit beside a long document's words.
+    alone = _sentences_alone(matched, src_texts, tgt_texts, encoder) if encoder else {}
+    rests = _sentences_rest(matched, src_texts, tgt_texts, encoder) if by_vectors else {}
+    strays = _strays(matched, src_texts, tgt_texts, encoder, typical, params) if by_vectors else {}
     words = link_beads(
         [([src_texts[i] for i in b.src], [tgt_texts[j] for j in b.tgt]) for b in matched],
         src_lang,
@@ -143,16 +155,6 @@ def score_beads(
     )
     scale = _cover_scale(words) if encoder is not None else None
     by_bead = dict(zip(map(id, matched), words, strict=True))
-    # Whole sentences are judged by their vectors only where those separate a translation
-    # from unrelated text by a wide margin: in documents whose beads are, as a rule, this
-    # similar (modern prose: the UDHR's median is 0.7 or more; the Qur'an's, classical, 0.4,
-    # and no sura's above 0.62, where judging verses so raised more false alarms than it
-    # found divergences).
-    typical = _typical_similarity([b.similarity for b in matched])
-    by_vectors = encoder is not None and typical >= params.modern_floor
-    alone = _sentences_alone(matched, src_texts, tgt_texts, encoder) if encoder else {}
-    rests = _sentences_rest(matched, src_texts, tgt_texts, encoder) if by_vectors else {}
-    strays = _strays(matched, src_texts, tgt_texts, encoder, typical, params) if by_vectors else {}
     partials = (
         _runs_without_counterpart(matched, words, src_texts, tgt_texts, encoder, typical, params)
         if encoder is not None

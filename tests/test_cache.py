@@ -13,6 +13,7 @@ import platformdirs
 import pytest
 from click.testing import CliRunner
 
+import align
 from align import cache as cache_module
 from align.cache import CachedEncoder, cache_file, default_cache_dir
 from align.cli import main
@@ -351,6 +352,48 @@ def test_the_model_is_released_after_embedding_a_long_documents_texts(tmp_path, 
         assert releasing.released == 1
         cached.encode(sentences("b", 60))  # all in the cache: nothing embedded
         assert releasing.released == 1
+
+
+def test_releasing_releases_after_every_call_that_embeds_for_a_long_document(tmp_path, monkeypatch):
+    """Scoring a long document embeds a few texts at a time: the model goes after each."""
+    monkeypatch.setattr(cache_module, "RELEASE_AFTER", 50)
+    releasing = ReleasingEncoder()
+    with CachedEncoder(releasing, cache_file(tmp_path)) as cached:
+        with cached.releasing(49):  # a short document: as outside
+            cached.encode(sentences("a", 3))
+        assert releasing.released == 0
+        with cached.releasing(50):
+            cached.encode(sentences("b", 3))
+            assert releasing.released == 1
+            cached.encode(sentences("b", 3))  # nothing embedded, nothing to release
+            assert releasing.released == 1
+        cached.encode(sentences("c", 3))
+        assert releasing.released == 1
+
+
+class LoadingEncoder(ReleasingEncoder):
+    """Knows whether its model is loaded: by a call, until released."""
+
+    loaded = False
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        self.loaded = True
+        return super().encode(texts)
+
+    def release(self) -> None:
+        self.loaded = False
+        super().release()
+
+
+def test_a_long_documents_model_is_not_kept_after_scoring(monkeypatch):
+    """Its scoring's last texts (runs of words without counterpart) would otherwise keep
+    the model to the end of the run, beside the document's words."""
+    monkeypatch.setattr(cache_module, "RELEASE_AFTER", 20)
+    src = [f"الجملة رقم {i} عن الحق في الحياة والحرية" for i in range(12)]
+    tgt = [f"Sentence number {i} on the right to life and liberty." for i in range(12)]
+    encoder = LoadingEncoder()
+    align.align_sentences(src, tgt, model=encoder, cache=False)
+    assert encoder.released >= 2 and not encoder.loaded
 
 
 def test_a_long_list_is_embedded_and_stored_in_batches(tmp_path, monkeypatch):

@@ -72,3 +72,17 @@ def test_numbers_and_names_are_linked_by_value_and_spelling(use_encoder):
     )
     pairs = {(words.src[i].text, words.tgt[j].text) for i, j in words.links}
     assert {("أربعة", "four"), ("وعشرا", "ten"), ("الموصل", "Mosul")} <= pairs
+
+
+def test_tokens_of_one_document_share_their_strings():
+    """A long document's half a million tokens hold each word's text and form once."""
+    strings: dict[str, str] = {}
+    first = tokenize("The Right to life. " + "Right", "en", 0, strings)
+    second = tokenize("the right TO LIFE", "en", 1, strings)
+    assert first[1].text is first[4].text  # "Right" twice
+    assert first[1].form is second[1].form  # "right"
+    assert [t.form for t in second] == ["the", "right", "to", "life"]
+    arabic = tokenize("الحق في الحياة", "ar", 0, strings) + tokenize("الحياة", "ar", 1, strings)
+    assert arabic[2].text is arabic[3].text
+    alone = tokenize("the right", "en")  # without `strings`, nothing is shared between calls
+    assert [t.form for t in alone] == ["the", "right"]
