@@ -168,10 +168,12 @@ class Problem:
         u, v = self.src.run_vector(a, i), self.tgt.run_vector(b, j)
         return float(u @ v) if u is not None and v is not None else float("nan")
 
-    def distance(self, a: int, b: int, i: int, j: int) -> float:
-        """How far apart the two runs are, against chance (~1) and their length ratio."""
-        distance = self.distances(a, b, i, j, self.similarity(a, b, i, j))
-        return float(np.nan_to_num(distance, nan=np.inf))
+    def distance(self, a: int, b: int, i: int, j: int, similarity: float | None = None) -> float:
+        """How far apart the two runs are, against chance (~1) and their length ratio;
+        `similarity` is theirs, if known."""
+        if similarity is None:
+            similarity = self.similarity(a, b, i, j)
+        return float(np.nan_to_num(self.distances(a, b, i, j, similarity), nan=np.inf))
 
     def cost(self, a: int, b: int, i: int, j: int) -> float:
         """DP cost of the bead pairing source run [i, i+a) with target run [j, j+b)."""
@@ -561,13 +563,13 @@ def _block_costs(
 ) -> np.ndarray:
     """Costs of a-b beads ending at absolute nodes (rows, cols), for beads that start at or
     after (i0, j0); inf where a bead does not fit."""
-    rows, cols = np.broadcast_arrays(rows, cols)
     n, m = problem.shape
-    i, j = rows - a, cols - b  # where the runs start
+    i, j = rows - a, cols - b  # where the runs start; the source's as a column
     fits = (i >= i0) & (j >= j0) & (cols <= m)
     if not fits.any():
-        return np.full(rows.shape, np.inf)
-    i, j = np.clip(i, i0, n - a), np.clip(j, j0, m - b)
+        return np.full(fits.shape, np.inf)
+    # np.clip costs more than the two calls on arrays this small
+    i, j = np.minimum(np.maximum(i, i0), n - a), np.minimum(np.maximum(j, j0), m - b)
     cost = problem.costs(a, b, i, j, similarity(a, b, i, j))
     return np.where(fits & np.isfinite(cost), cost, np.inf)
 
@@ -666,7 +668,7 @@ def _beads_of(problem: Problem, path: list[tuple[int, int]]) -> list[Bead]:
         a, b = i_end - i, j_end - j
         if a and b:
             similarity = problem.similarity(a, b, i, j)
-            cost = problem.distance(a, b, i, j)
+            cost = problem.distance(a, b, i, j, similarity)
         else:
             similarity, cost = float("nan"), problem.skip_cost
         beads.append(Bead(tuple(range(i, i_end)), tuple(range(j, j_end)), similarity, cost))
