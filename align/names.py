@@ -20,7 +20,7 @@ import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 
 @dataclass(frozen=True)
@@ -636,14 +636,25 @@ def _allowed(en: str) -> float:
 
 
 class _Source:
-    """The Arabic side, prepared once: its word forms and their skeletons."""
+    """The Arabic side, prepared once, as far as it is asked about: its word forms, their
+    skeletons (only an English name outside the tables needs them) and their letters."""
 
     def __init__(self, text: str) -> None:
-        words = _AR_WORD.findall(_normalise_ar(text))
-        self.forms = {form for word in words for form in _ar_forms(word)}
-        self.forms |= {a + b for a, b in itertools.pairwise(words)}  # "عبد الله"
-        self.skeletons = {_ar_skeleton(f) for f in self.forms} - {()}
-        self.letters = frozenset(c for ar in self.skeletons for classes in ar for c in classes)
+        self.text = text
+
+    @cached_property
+    def forms(self) -> set[str]:
+        words = _AR_WORD.findall(_normalise_ar(self.text))
+        forms = {form for word in words for form in _ar_forms(word)}
+        return forms | {a + b for a, b in itertools.pairwise(words)}  # "عبد الله"
+
+    @cached_property
+    def skeletons(self) -> set[tuple[str, ...]]:
+        return {_ar_skeleton(f) for f in self.forms} - {()}
+
+    @cached_property
+    def letters(self) -> frozenset[str]:
+        return frozenset(c for ar in self.skeletons for classes in ar for c in classes)
 
     def has(self, word: str) -> bool:
         """Whether some Arabic word is a counterpart of the English `word`."""
