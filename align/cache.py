@@ -33,7 +33,7 @@ from typing import TypeVar
 import numpy as np
 import platformdirs
 
-from align.encoding import NORMALIZATION_VERSION, Encoder, give_back_memory
+from align.encoding import NORMALIZATION_VERSION, Encoder
 
 DEFAULT_MAX_BYTES = 2 * 1024**3  # 2 GiB: about 900,000 vectors of 512 float32s
 # After embedding this many texts in one call (a long document's), the wrapped encoder's
@@ -145,8 +145,6 @@ class CachedEncoder:
         if not self._read_only:
             self._safely(self._restamp, None)
         missing = sorted(text_of[key] for key in rows_of if key not in found)
-        if missing and self._release_early:
-            give_back_memory()  # what the caller freed, before the model comes back
         for start in range(0, len(missing), EMBED_BATCH):
             self._embed(missing[start : start + EMBED_BATCH], put)
         release = getattr(self._encoder, "release", None)

@@ -147,12 +147,11 @@ def score_beads(
     alone = _sentences_alone(matched, src_texts, tgt_texts, encoder) if encoder else {}
     rests = _sentences_rest(matched, src_texts, tgt_texts, encoder) if by_vectors else {}
     strays = _strays(matched, src_texts, tgt_texts, encoder, typical, params) if by_vectors else {}
-    words = link_beads(
-        [([src_texts[i] for i in b.src], [tgt_texts[j] for j in b.tgt]) for b in matched],
-        src_lang,
-        tgt_lang,
-        encoder,
-    )
+    sides_of = [
+        Sides([src_texts[i] for i in b.src], [tgt_texts[j] for j in b.tgt], src_lang, tgt_lang)
+        for b in matched
+    ]
+    words = link_beads([(s.src, s.tgt) for s in sides_of], src_lang, tgt_lang, encoder)
     scale = _cover_scale(words) if encoder is not None else None
     by_bead = dict(zip(map(id, matched), words, strict=True))
     partials = (
@@ -162,19 +161,7 @@ def score_beads(
     )
     if by_vectors:
         clauses = _clauses_without_counterpart(
-            [
-                (
-                    b,
-                    Sides(
-                        [src_texts[i] for i in b.src],
-                        [tgt_texts[j] for j in b.tgt],
-                        src_lang,
-                        tgt_lang,
-                    ),
-                    w,
-                )
-                for b, w in zip(matched, words, strict=True)
-            ],
+            list(zip(matched, sides_of, words, strict=True)),
             encoder,
             (typical, scale),
             params,
@@ -182,6 +169,7 @@ def score_beads(
         for key, found_flags in clauses.items():
             have = {f.category for f in partials.get(key, [])}
             partials.setdefault(key, []).extend(f for f in found_flags if f.category not in have)
+    sides_by_bead = dict(zip(map(id, matched), sides_of, strict=True))
     scored = []
     for k, bead in enumerate(beads):
         found = by_bead.get(id(bead))
@@ -192,12 +180,7 @@ def score_beads(
             flags += _replaced_beside(beads, k, src_texts, tgt_texts)
         else:
             divergence = divergence_of(bead.cost, center, spread, params)
-            sides = Sides(
-                [src_texts[i] for i in bead.src],
-                [tgt_texts[j] for j in bead.tgt],
-                src_lang,
-                tgt_lang,
-            )
+            sides = sides_by_bead[id(bead)]
             partial = partials.get(id(bead), [])
             flags = _matched_flags(bead, divergence, sides, found, scale, partial, params)
             whole = [strays[id(bead)]] if id(bead) in strays else []
