@@ -9,7 +9,7 @@ the flags' thresholds were set) and the held-out half (where the targets are che
     python bench/divergence.py --quick    # 4 articles + 3 suras; prints, writes nothing
 
 Writes bench/results/divergence.json and bench/results/divergence.md. Sentence vectors are
-cached in bench/.cache/: about a minute on 2 cores once the cache is warm; the first run
+cached in bench/.cache/: about two minutes on 2 cores once the cache is warm; the first run
 embeds every run of sentences and takes several minutes.
 """
 
@@ -84,7 +84,7 @@ KNOWN_DIVERGENCES: dict[tuple[str, str], tuple[str | tuple[str, str, str], ...]]
         ),
     ),
 }
-REPLICATES = {"udhr-articles": 3, "quran-yusufali": 1}  # perturbations of each kind per document
+REPLICATES = {"udhr-articles": 3, "quran-yusufali": 3}  # perturbations of each kind per document
 SPLITS = ("dev", "held-out")  # documents at even / odd positions of their corpus
 
 
