@@ -32,6 +32,7 @@ from align.aligning import (
     Runs,
     absorb_leftovers,
     align_problem,
+    detach_strays,
     join_lead_ins,
     make_problem,
     pair_leftovers,
@@ -258,7 +259,8 @@ def _tidied(
     leftovers given to the full bead they belong to, lead-ins to the bead they open, and
     the reviewer's links kept."""
     beads = pair_leftovers(problem, beads, barriers)
-    beads = join_lead_ins(problem, absorb_leftovers(problem, beads, barriers), lead_ins, barriers)
+    beads = detach_strays(problem, absorb_leftovers(problem, beads, barriers))
+    beads = join_lead_ins(problem, beads, lead_ins, barriers)
     return anchoring.keep_fixed(beads, problem, fixed)
 
 

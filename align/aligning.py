@@ -78,6 +78,10 @@ class AlignParams:
     edge_offset: float = 1.4
     edge_chars: int = 12  # a source clause edge has at least this many characters (the
     # target's, this times the document's length ratio)
+    stray_share: float = 0.15  # a translation sentence at the edge of a bead, no closer
+    # than this share of the median bead similarity to any sentence of the original, ...
+    # (0: none detached; see detach_strays)
+    stray_gain: float = 0.05  # ... whose bead is closer by this without it, is left unmatched
 
 
 @dataclass(frozen=True)
@@ -443,6 +447,51 @@ def _paired(problem: Problem, gap: list[Bead], fixed: set[tuple[int, int]]) -> l
     before = skips([a for a in src if a < i], [b for b in tgt if b < j])
     after = skips([a for a in src if a > i], [b for b in tgt if b > j])
     return [*_paired(problem, before, fixed), bead, *_paired(problem, after, fixed)]
+
+
+def detach_strays(problem: Problem, beads: list[Bead]) -> list[Bead]:
+    """Leave unmatched the first or last translation sentence of a matched bead with several
+    when it is a stranger to the whole original: no sentence of the original is even
+    `stray_share` times the document's median bead similarity close to it, and the bead is
+    closer without it (by `stray_gain`, sums of sentence vectors). The search rather merges
+    an inserted sentence into its neighbour's bead than leaves it unmatched: a merged bead
+    costs a little more, a sentence left alone the skip cost and two bead boundaries whose
+    clause edges do not match (see `Problem.node_costs`). Detaching keeps every node of the
+    path, so barriers stay passed; a lead-in detached from the start of a bead goes back to
+    it (`join_lead_ins`)."""
+    params = problem.params
+    sims = [b.similarity for b in beads if b.src and b.tgt and np.isfinite(b.similarity)]
+    if params.stray_share <= 0 or not sims:
+        return beads
+    limit = params.stray_share * float(np.median(sims))
+    out = []
+    for bead in beads:
+        out += _detached(problem, bead, limit) if bead.src and len(bead.tgt) > 1 else [bead]
+    return out
+
+
+def _detached(problem: Problem, bead: Bead, limit: float) -> list[Bead]:
+    """`bead`, or the bead less its stray first or last translation sentence and that
+    sentence unmatched (see `detach_strays`)."""
+    whole = problem.summed_similarity(bead.src, bead.tgt)
+    choices = []
+    for stray, rest in ((bead.tgt[0], bead.tgt[1:]), (bead.tgt[-1], bead.tgt[:-1])):
+        gain = problem.summed_similarity(bead.src, rest) - whole
+        # the original's closest sentence, for the few sentences the bead is better without
+        if gain >= problem.params.stray_gain and (
+            float(np.max(problem.src.vectors @ problem.tgt.vectors[stray])) < limit
+        ):
+            choices.append((gain, stray, rest))
+    if not choices:
+        return [bead]
+    _, stray, rest = max(choices)
+    a, b, i, j = len(bead.src), len(rest), bead.src[0], rest[0]
+    similarity = problem.similarity(a, b, i, j)
+    if not np.isfinite(similarity):
+        similarity = problem.summed_similarity(bead.src, rest)
+    kept = Bead(bead.src, rest, similarity, problem.distance(a, b, i, j, similarity))
+    alone = Bead((), (stray,), float("nan"), problem.skip_cost)
+    return [alone, kept] if stray < j else [kept, alone]
 
 
 def join_lead_ins(

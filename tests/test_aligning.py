@@ -14,6 +14,7 @@ from align.aligning import (
     Runs,
     absorb_leftovers,
     align_problem,
+    detach_strays,
     join_lead_ins,
     make_problem,
     pair_leftovers,
@@ -363,6 +364,23 @@ def test_unmatched_sentences_of_both_sides_in_one_gap_are_paired_when_they_match
     # not across a barrier, nor when the pair costs more than two skips
     assert pair_leftovers(problem, beads, barriers=[(1, 2)]) == beads
     assert pair_leftovers(replace(problem, skip_cost=0.01), beads) == beads
+
+
+def test_a_sentence_far_from_the_whole_original_leaves_the_bead_it_was_merged_into():
+    rng = np.random.default_rng(5)
+    first, second, rest, unrelated = np.linalg.qr(rng.normal(size=(32, 4)))[0].T  # orthogonal
+    src = unit(np.vstack([first, second + 0.3 * rest]))
+    # target 1 says nothing of the original; target 3 renders part of source 1 only
+    tgt = unit(np.vstack([first, unrelated, second, rest + 0.5 * second]))
+    problem = make_problem(src, tgt, np.full(2, 40), np.full(4, 40), AlignParams())
+    beads = [Bead((0,), (0, 1), 0.6, 0.5), Bead((1,), (2, 3), 0.9, 0.2)]
+    detached = detach_strays(problem, beads)
+    assert [(b.src, b.tgt) for b in detached] == [((0,), (0,)), ((), (1,)), ((1,), (2, 3))]
+    assert detached[0].similarity > 0.9 and np.isnan(detached[1].similarity)
+    assert detach_strays(problem, beads[1:]) == beads[1:]  # target 3 is far from the whole
+    # bead, but close to source 1: it stays
+    off = replace(problem, params=replace(problem.params, stray_share=0.0))
+    assert detach_strays(off, beads) == beads
 
 
 def test_an_unmatched_lead_in_joins_the_bead_it_opens():

@@ -442,6 +442,20 @@ def test_a_verse_without_translation_merged_into_its_neighbours_bead_is_an_omiss
     assert all(not b.flags for b in beads if b is not last)
 
 
+def test_an_unrelated_sentence_put_into_a_verses_bead_is_an_addition(use_encoder):
+    """Sura 109 (Yusuf Ali) with a sentence of the UDHR put after the rendering of its
+    first verse: the search merged it into that verse's bead (the bead's similarity 0.28
+    -> 0.11); no verse of the sura is close to it, and it is left unmatched, an addition."""
+    import align
+
+    src, tgt = corpus_lines("quran-yusufali", "109")
+    stranger = "Everyone has the right of equal access to public service in his country."
+    tgt = [tgt[0], stranger, *tgt[1:]]
+    beads = align.align_sentences(src, tgt, "ar", "en", use_encoder, cache=False).beads
+    assert [(b.src, b.tgt) for b in beads[:3]] == [((0,), (0,)), ((), (1,)), ((1,), (2,))]
+    assert [f.category for f in beads[1].flags] == ["addition"]
+
+
 def test_a_short_verse_far_from_its_rendering_is_no_partial_addition(use_encoder):
     """Sura 68:13 (Yusuf Ali): no word of the three-word verse is close to its rendering,
     but a run of words that is the whole side is no partial addition."""
