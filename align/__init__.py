@@ -37,6 +37,7 @@ from align.aligning import (
     make_problem,
     pair_leftovers,
     runs_near,
+    slide_gaps,
     unsure_beads,
     with_runs,
 )
@@ -260,6 +261,7 @@ def _tidied(
     the reviewer's links kept."""
     beads = pair_leftovers(problem, beads, barriers)
     beads = detach_strays(problem, absorb_leftovers(problem, beads, barriers))
+    beads = slide_gaps(problem, beads, barriers)
     beads = join_lead_ins(problem, beads, lead_ins, barriers)
     return anchoring.keep_fixed(beads, problem, fixed)
 

@@ -82,6 +82,8 @@ class AlignParams:
     # than this share of the median bead similarity to any sentence of the original, ...
     # (0: none detached; see detach_strays)
     stray_gain: float = 0.05  # ... whose bead is closer by this without it, is left unmatched
+    slide_gain: float = 0.6  # an unmatched sentence moves along the one-to-one beads beside
+    # it when their pairs are closer by this share of the median similarity (see slide_gaps)
 
 
 @dataclass(frozen=True)
@@ -492,6 +494,87 @@ def _detached(problem: Problem, bead: Bead, limit: float) -> list[Bead]:
     kept = Bead(bead.src, rest, similarity, problem.distance(a, b, i, j, similarity))
     alone = Bead((), (stray,), float("nan"), problem.skip_cost)
     return [alone, kept] if stray < j else [kept, alone]
+
+
+def slide_gaps(
+    problem: Problem, beads: list[Bead], barriers: list[tuple[int, int]] | None = None
+) -> list[Bead]:
+    """Move a sentence left unmatched along the run of one-to-one beads beside it where the
+    run's pairs are then closer: by at least `slide_gain` times the document's median bead
+    similarity, summed over the pairs that change. Where a translation's verse is missing
+    (or an inserted sentence sits between two verses), the search may pair the verses
+    after it with their neighbours' renderings and leave a sentence unmatched where the
+    run ends: the skip costs the same wherever it is, and a shifted pair of weakly similar
+    verses costs little more than the right one. The best move first, then the next, each
+    on the path the last one left; never across a barrier."""
+    sims = [b.similarity for b in beads if b.src and b.tgt and np.isfinite(b.similarity)]
+    if problem.params.slide_gain <= 0 or not sims:
+        return beads
+    limit = problem.params.slide_gain * float(np.median(sims))
+    fixed, beads = set(barriers or []), list(beads)
+    for _ in range(len(beads)):
+        moves = _gap_moves(problem, beads, fixed)
+        gain, start, stop, moved = max(moves, key=lambda m: m[0], default=(0.0, 0, 0, []))
+        if gain < limit:
+            break
+        beads[start:stop] = moved
+    return beads
+
+
+def _gap_moves(problem: Problem, beads: list[Bead], fixed: set[tuple[int, int]]):
+    """Every move of an unmatched sentence, or of the extra sentence of a two-to-one or
+    one-to-two bead, along the one-to-one beads beside it: (gain in summed similarity,
+    first and last + 1 of the beads replaced, the beads in their place)."""
+    nodes = _nodes(beads)
+    for k, bead in enumerate(beads):
+        sizes = (len(bead.src), len(bead.tgt))
+        if sizes not in ((1, 0), (0, 1), (2, 1), (1, 2)):
+            continue
+        side = "src" if sizes[0] > sizes[1] else "tgt"
+        for step in (1, -1):
+            run, n = [], k + step
+            # the beads of the run, up to a barrier between the gap and any of them
+            while 0 <= n < len(beads) and len(beads[n].src) == len(beads[n].tgt) == 1:
+                if nodes[n if step > 0 else n + 1] in fixed:
+                    break
+                run.append(beads[n])
+                n += step
+            if run:
+                yield from _moves_along(problem, bead, side, run, (k, step))
+
+
+def _moves_along(problem: Problem, bead: Bead, side: str, run: list[Bead], at: tuple[int, int]):
+    """The moves along `run` (the one-to-one beads after bead k, step 1, or before it,
+    step -1; `at` is (k, step)) of the sentence of `side` of `bead` that is unmatched, or
+    the extra one of a merged bead at the run's end: that sentence pairs with the first
+    bead's other side, whose own sentence pairs with the next bead's, and so on; the last
+    one left is unmatched."""
+    k, step = at
+    own = getattr(bead, side)
+    free = own[-1] if step > 0 else own[0]
+    kept, gain = [], 0.0
+    if len(own) == 2:  # the merged bead keeps its other sentence
+        rest = own[0] if step > 0 else own[-1]
+        i, j = (rest, bead.tgt[0]) if side == "src" else (bead.src[0], rest)
+        similarity = problem.similarity(1, 1, i, j)
+        kept = [Bead((i,), (j,), similarity, problem.distance(1, 1, i, j, similarity))]
+        gain = similarity - bead.similarity
+    pairs = []
+    for p, one in enumerate(run):
+        mine, other = getattr(one, side)[0], getattr(one, _OTHER[side])[0]
+        i, j = (free, other) if side == "src" else (other, free)
+        similarity = problem.similarity(1, 1, i, j)
+        gain += similarity - one.similarity
+        pairs.append(Bead((i,), (j,), similarity, problem.distance(1, 1, i, j, similarity)))
+        free = mine
+        left = (
+            Bead((free,), (), float("nan"), problem.skip_cost)
+            if side == "src"
+            else Bead((), (free,), float("nan"), problem.skip_cost)
+        )
+        moved = [*kept, *pairs, left] if step > 0 else [left, *pairs[::-1], *kept]
+        lo, hi = (k, k + p + 2) if step > 0 else (k - p - 1, k + 1)
+        yield gain, lo, hi, moved
 
 
 def join_lead_ins(

@@ -20,6 +20,7 @@ from align.aligning import (
     pair_leftovers,
     runs_near,
     search,
+    slide_gaps,
     unsure_beads,
     with_runs,
 )
@@ -381,6 +382,24 @@ def test_a_sentence_far_from_the_whole_original_leaves_the_bead_it_was_merged_in
     # bead, but close to source 1: it stays
     off = replace(problem, params=replace(problem.params, stray_share=0.0))
     assert detach_strays(off, beads) == beads
+
+
+def test_a_run_of_beads_shifted_by_an_inserted_sentence_is_put_back():
+    rng = np.random.default_rng(13)
+    a, b, c, d, e, x = np.linalg.qr(rng.normal(size=(32, 6)))[0].T  # orthogonal
+    src = unit(np.vstack([a, b, c, d, e]))
+    tgt = unit(np.vstack([a, x, b, c, d, e]))  # x, inserted, says nothing of the original
+    problem = make_problem(src, tgt, np.full(5, 40), np.full(6, 40), AlignParams())
+    shifted = [Bead((0,), (0,), 1.0, 0.1), Bead((1,), (1,), 0.0, 1.0), Bead((2,), (2,), 0.0, 1.0)]
+    shifted += [Bead((3,), (3,), 0.0, 1.0), Bead((4,), (4, 5), 0.71, 0.5)]
+    put_back = [(b.src, b.tgt) for b in slide_gaps(problem, shifted)]
+    assert put_back == [((0,), (0,)), ((), (1,)), ((1,), (2,)), ((2,), (3,)), ((3,), (4,)),
+                        ((4,), (5,))]  # fmt: skip
+    # never across a barrier: the path keeps node (3, 3)
+    kept = slide_gaps(problem, shifted, barriers=[(3, 3)])
+    assert (3, 3) in aligning._nodes(kept)
+    off = replace(problem, params=replace(problem.params, slide_gain=0.0))
+    assert slide_gaps(off, shifted) == shifted
 
 
 def test_an_unmatched_lead_in_joins_the_bead_it_opens():

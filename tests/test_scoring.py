@@ -456,6 +456,37 @@ def test_an_unrelated_sentence_put_into_a_verses_bead_is_an_addition(use_encoder
     assert [f.category for f in beads[1].flags] == ["addition"]
 
 
+@pytest.mark.parametrize(
+    ("sura", "at", "stranger"),
+    [
+        ("099", 2, "Motherhood and childhood are entitled to special care and assistance."),
+        (
+            "113",
+            3,
+            "Everyone is entitled in full equality to a fair and public hearing by an "
+            "independent and impartial tribunal, in the determination of his rights and "
+            "obligations and of any criminal charge against him.",
+        ),
+    ],
+)
+def test_an_inserted_sentence_is_found_where_the_search_shifted_the_verses_after_it(
+    use_encoder, sura, at, stranger
+):
+    """Suras 99 and 113 (Yusuf Ali) with a sentence of the UDHR put in: the search paired
+    the verses around it with their neighbours' renderings (99: verse 1 with verse 2's,
+    verse 2 with the stranger; 113: verses 4 and 5 with the stranger and verse 4's) and
+    left no sentence unmatched. Moving the slack along the run puts each verse back with
+    its own rendering, and the stranger is an addition."""
+    import align
+
+    src, tgt = corpus_lines("quran-yusufali", sura)
+    tgt = [*tgt[:at], stranger, *tgt[at:]]
+    beads = align.align_sentences(src, tgt, "ar", "en", use_encoder, cache=False).beads
+    (alone,) = [b for b in beads if at in b.tgt]
+    assert alone.src == () and [f.category for f in alone.flags] == ["addition"]
+    assert all(b.tgt == (b.src[0] + (b.src[0] >= at),) for b in beads if b.src), beads
+
+
 def test_a_short_verse_far_from_its_rendering_is_no_partial_addition(use_encoder):
     """Sura 68:13 (Yusuf Ali): no word of the three-word verse is close to its rendering,
     but a run of words that is the whole side is no partial addition."""
