@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from align.aligning import Bead
+from align.aligning import AlignParams, Bead
 from align.scoring import (
     FlagParams,
     divergence_of,
@@ -685,18 +685,24 @@ def test_two_sentences_rendered_by_one_are_not_flagged(use_encoder):
 
 
 def test_a_sentence_that_pulls_a_bead_of_three_away_is_an_addition(use_encoder):
-    """UDHR 7 with a verse put before its two English sentences: the aligner makes one bead of
-    the three; without the verse, the English side is closer to the Arabic."""
+    """UDHR 7 with a verse put before its two English sentences: the search makes one bead of
+    the three; without the verse, the English side is closer to the Arabic. (The aligner
+    now leaves the verse unmatched, `detach_strays`: no Arabic sentence comes near it. The
+    bead of three, the search's, is what the flag is checked on.)"""
     import align
 
     src, tgt = corpus_lines("udhr-articles", "07")
     verse = "Enveloping the people: this will be a Penalty Grievous."
     tgt = [tgt[0], verse, *tgt[1:]]
-    beads = align.align_sentences(src, tgt, "ar", "en", use_encoder, cache=False).beads
+    searched = AlignParams(stray_share=0.0)
+    beads = align.align_sentences(src, tgt, "ar", "en", use_encoder, searched, cache=False).beads
     bead = next(b for b in beads if 1 in b.tgt)
     assert len(bead.tgt) == 3, beads
     additions = [f for f in bead.flags if f.category == "addition"]
     assert [f.tgt_spans for f in additions] == [(verse,)], bead.flags
+    beads = align.align_sentences(src, tgt, "ar", "en", use_encoder, cache=False).beads
+    assert [b.status for b in beads if 1 in b.tgt] == ["addition"]
+    assert [b.tgt for b in beads if b.src] == [(0,), (2, 3)]
 
 
 def test_an_inserted_sentence_leaves_its_neighbours_paired(use_encoder):
