@@ -516,12 +516,13 @@ def batch(
       ar/0001.txt\ten/0001.txt\treports/0001.html
       ar/0002.txt\ten/0002.txt\treports/0002.json
 
-    Pairs run in --jobs worker processes on this machine, or with --scheduler on an
-    existing Dask cluster, whose workers need align installed but not the files: this
-    process reads every input and writes every output. An output is written whole or not
-    at all, and a pair whose output is newer than both its inputs is skipped, so running
-    the same command again after an interruption finishes the batch; --force redoes every
-    pair (e.g. after changing --model). A pair that fails does not stop the others.
+    Pairs run in --jobs worker processes on this machine (with --jobs 1, in this
+    process, one after another), or with --scheduler on an existing Dask cluster, whose
+    workers need align installed but not the files: this process reads every input and
+    writes every output. An output is written whole or not at all, and a pair whose
+    output is newer than both its inputs is skipped, so running the same command again
+    after an interruption finishes the batch; --force redoes every pair (e.g. after
+    changing --model). A pair that fails does not stop the others.
     With --scheduler, the vector cache of each worker is in its own default folder, unless
     --cache-dir names one (a folder on the workers).
 

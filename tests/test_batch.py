@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from dask.distributed import Client, LocalCluster, get_task_stream
 from align.batch import (
     ManifestError,
     Options,
+    PairError,
     Row,
     Task,
     align_task,
@@ -207,7 +209,8 @@ def test_a_local_run_writes_every_output_and_the_summary(tmp_path):
     assert [r["status"] for r in table] == ["done"] * 4 and table[3]["beads"] == "3"
 
 
-def test_a_run_resumes_and_force_redoes_everything(tmp_path, cluster):
+@pytest.mark.parametrize("where", ["on a cluster", "in this process"])
+def test_a_run_resumes_and_force_redoes_everything(tmp_path, request, where):
     pairs = read_manifest(short_pairs(tmp_path, 3))
     outputs = [pair.output for pair in pairs]
 
@@ -217,7 +220,10 @@ def test_a_run_resumes_and_force_redoes_everything(tmp_path, cluster):
         assert sorted(seen, key=lambda row: row.pair.number) == rows
         return [row.status for row in rows]
 
-    with Client(cluster) as client:
+    with ExitStack() as stack:
+        client = None
+        if where == "on a cluster":
+            client = stack.enter_context(Client(request.getfixturevalue("cluster")))
         assert outcome() == ["done"] * 3
         written = [p.stat().st_mtime_ns for p in outputs]
         assert outcome() == ["skipped"] * 3
@@ -252,6 +258,39 @@ def test_a_failing_pair_is_reported_and_the_others_complete(tmp_path, cluster):
     assert "Traceback" not in result.stderr
     rows = summary(manifest)
     assert rows[3]["beads"] is None and rows[3]["omission"] is None
+
+
+def test_one_job_runs_in_this_process_and_a_failing_pair_fails_alone(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from align import batch as batching
+    from align.cli import main
+
+    def no_cluster(jobs: int) -> LocalCluster:
+        raise AssertionError("a cluster was started for one job")
+
+    def fails_on_pair_1(task: Task, options: Options):
+        if task.src_name.endswith("1.txt"):
+            raise PairError(f"{task.tgt_name} holds no sentence")
+        return align_task(task, options)
+
+    monkeypatch.setattr(batching, "local_cluster", no_cluster)
+    monkeypatch.setattr(batching, "align_task", fails_on_pair_1)
+    manifest = short_pairs(tmp_path, 3)
+    with manifest.open("a") as file:
+        file.write("ar/missing.txt\ten/0.txt\tout/missing.json\n")
+    result = CliRunner().invoke(main, ["batch", str(manifest), "--jobs", "1", "--no-cache", "-q"])
+    assert result.exit_code == 1, result.output
+    missing = tmp_path / "ar" / "missing.txt"
+    assert statuses(manifest) == [
+        "done",
+        f"failed: {tmp_path / 'en' / '1.txt'} holds no sentence",
+        "done",
+        f"failed: ORIGINAL {missing} not found",
+    ]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["0.json", "2.json"]
+    for k in (0, 2):
+        check_report(tmp_path / "out" / f"{k}.json", *inputs(tmp_path, k))
 
 
 def test_an_error_on_the_worker_fails_its_pair_only(tmp_path, cluster):
