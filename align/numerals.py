@@ -562,7 +562,7 @@ _QUICK_WORD = re.compile(r"[^\W\d_]+")
 def _may_state_numbers(text: str, arabic: bool) -> bool:
     """False when `text` has no digit and no word a number begins with."""
     folded = text.translate(_QUICK_FOLD).lower()
-    if any(c.isdigit() for c in folded):
+    if any(map(str.isdigit, folded)):
         return True
     words = set(_QUICK_WORD.findall(folded))
     return not words.isdisjoint(_EN_STARTERS) or (arabic and not words.isdisjoint(_AR_STARTERS))

@@ -779,7 +779,7 @@ def _weakest_run(
         run = content[k : k + window]
         if tokens[run[0]].sentence != tokens[run[-1]].sentence:
             continue
-        mean = float(np.mean([cover[i] for i in run]))
+        mean = sum(cover[i] for i in run) / window
         if best is None or mean < best[0]:
             best = (mean, run[0], run[-1])
     return best
@@ -822,7 +822,7 @@ def _unmatched_share(words: BeadWords, scale: float, params: FlagParams) -> floa
         covers = [c * scale for t, c in zip(tokens, cover, strict=True) if t.content]
         if len(covers) < params.window:
             return None
-        shares.append(float(np.mean([c < params.replaced_cover for c in covers])))
+        shares.append(sum(c < params.replaced_cover for c in covers) / len(covers))
     return min(shares)
 
 
@@ -1035,7 +1035,10 @@ def _cues(tokens: Sequence[Token], texts: Sequence[str], lang: str) -> list[_Cue
     understands them not)"), an addition rather than a reversed meaning."""
     found = []
     inceptive = _inceptive_ala(tokens, texts) if lang == "ar" else set()
+    cue_forms = _AR_CUE_FORMS if lang == "ar" else _EN_CUE_FORMS
     for i, token in enumerate(tokens):
+        if token.form not in cue_forms and i not in inceptive and not token.form.endswith("n't"):
+            continue  # most words: nothing below would take them
         # the next words of its sentence (tokens come in order; 8 is all the tests look at)
         rest = [t.form for t in tokens[i + 1 : i + 9] if t.sentence == token.sentence]
         if lang == "ar":
@@ -1088,6 +1091,11 @@ def _cues(tokens: Sequence[Token], texts: Sequence[str], lang: str) -> list[_Cue
     return found
 
 
+# The forms `_cues` looks at (English also: any word ending in n't).
+_AR_CUE_FORMS = (
+    frozenset(("لما", "ان")) | _AR_NEGATIONS | _AR_MAYBE_NEGATIONS | _AR_QUESTIONS | _AR_EXCEPT
+)
+_EN_CUE_FORMS = _EN_ANSWERING | _EN_CUES | {"free"}
 _OF_FROM = (["of"], ["from"])
 _EN_CEASE = frozenset(("cease", "ceases", "ceased", "ceasing"))
 _AR_PAUSES = re.compile("[\u06d6-\u06dc.،؛:!؟]")  # Qur'anic pause marks, punctuation
