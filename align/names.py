@@ -21,6 +21,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from typing import NamedTuple
 
 
 @dataclass(frozen=True)
@@ -635,6 +636,14 @@ def _allowed(en: str) -> float:
     return (0.2, 0.2, 0.5, 0.75, 1.0)[min(_strong(en), 4)]
 
 
+class _Reading(NamedTuple):
+    """A skeleton of an English name, with what `_Source._may_match` asks of it."""
+
+    skeleton: str
+    allowed: float  # `_allowed(skeleton)`
+    drops: tuple[tuple[str, float], ...]  # each letter and its `_drop` cost
+
+
 class _Source:
     """The Arabic side, prepared once, as far as it is asked about: its word forms, their
     skeletons (only an English name outside the tables needs them) and their letters."""
@@ -658,27 +667,46 @@ class _Source:
 
     def has(self, word: str) -> bool:
         """Whether some Arabic word is a counterpart of the English `word`."""
-        if word in _ACRONYMS:
-            return not self.forms.isdisjoint(_ACRONYMS[word])
-        forms = _en_forms(word)
-        known = [_EXONYMS[form] for form in forms if form in _EXONYMS]
-        if known:  # an exonym is matched by its listed forms only: "Jonah" is not "جن"
-            return any(not self.forms.isdisjoint(arabic) for arabic in known)
-        for form in forms:
-            for en in {_en_skeleton(form), _en_skeleton(form, digraphs=False)}:
-                if form != forms[0] and _strong(en) < 2:
-                    continue  # "Elias" is not read as "elia", nor "Arabs" as "ar"
-                if en and self._may_match(en) and any(_close(en, ar) for ar in self.skeletons):
-                    return True
-        return False
+        listed, readings = _en_readings(word)
+        if listed:  # an acronym or an exonym is matched by its listed forms only
+            return any(not self.forms.isdisjoint(arabic) for arabic in listed)
+        return any(
+            self._may_match(reading) and any(_close(reading.skeleton, ar) for ar in self.skeletons)
+            for reading in readings
+        )
 
-    def _may_match(self, en: str) -> bool:
-        """`_close`'s cheap bound against all the skeletons at once: letters of `en` that no
-        Arabic letter here may stand for cost their skip cost in any alignment. Most names
-        are ruled out by it for most words, before any pair of skeletons is compared (or
-        kept in `_close`'s cache)."""
-        missing = sum(_drop(e) for e in en if e not in self.letters)
-        return missing <= _allowed(en) + 1e-9
+    def _may_match(self, reading: _Reading) -> bool:
+        """`_close`'s cheap bound against all the skeletons at once: letters of the English
+        skeleton that no Arabic letter here may stand for cost their skip cost in any
+        alignment. Most names are ruled out by it for most words, before any pair of
+        skeletons is compared (or kept in `_close`'s cache)."""
+        letters = self.letters
+        missing = sum(cost for letter, cost in reading.drops if letter not in letters)
+        return missing <= reading.allowed + 1e-9
+
+
+@lru_cache(maxsize=65536)
+def _en_readings(word: str) -> tuple[tuple[frozenset[str], ...], tuple[_Reading, ...]]:
+    """What an English name is matched by: its listed Arabic forms if it is an acronym or
+    an exonym ("Jonah" is not "جن"), else the skeletons of its readings (`_en_forms`), with
+    and without digraphs. The same for every Arabic word it is compared with."""
+    if word in _ACRONYMS:
+        return (_ACRONYMS[word],), ()
+    forms = _en_forms(word)
+    known = tuple(_EXONYMS[form] for form in forms if form in _EXONYMS)
+    if known:
+        return known, ()
+    readings = []
+    for form in forms:
+        for en in dict.fromkeys((_en_skeleton(form), _en_skeleton(form, digraphs=False))):
+            if not en or (form != forms[0] and _strong(en) < 2):
+                continue  # "Elias" is not read as "elia", nor "Arabs" as "ar"
+            readings.append(_reading(en))
+    return (), tuple(readings)
+
+
+def _reading(skeleton: str) -> _Reading:
+    return _Reading(skeleton, _allowed(skeleton), tuple((e, _drop(e)) for e in skeleton))
 
 
 @lru_cache(maxsize=65536)
