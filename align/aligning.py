@@ -86,6 +86,7 @@ class AlignParams:
     stray_gain: float = 0.05  # ... whose bead is closer by this without it, is left unmatched
     slide_gain: float = 0.6  # an unmatched sentence moves along the one-to-one beads beside
     # it when their pairs are closer by this share of the median similarity (see slide_gaps)
+    slide_reach: int = 6  # ... up to this many beads (the development half's right moves: 3)
 
 
 @dataclass(frozen=True)
@@ -476,28 +477,75 @@ def detach_strays(problem: Problem, beads: list[Bead]) -> list[Bead]:
     sims = [b.similarity for b in beads if b.src and b.tgt and np.isfinite(b.similarity)]
     if params.stray_share <= 0 or not sims:
         return beads
+    # (gain, bead, stray sentence, the rest) for each edge sentence the bead is closer without
+    several = [k for k, b in enumerate(beads) if b.src and len(b.tgt) > 1]
+    found = [
+        (gain, k, stray, rest)
+        for k, gains in zip(several, _edge_gains(problem, [beads[k] for k in several]), strict=True)
+        for gain, stray, rest in zip(
+            gains,
+            (beads[k].tgt[0], beads[k].tgt[-1]),
+            (beads[k].tgt[1:], beads[k].tgt[:-1]),
+            strict=True,
+        )
+        if gain >= params.stray_gain
+    ]
     limit = params.stray_share * float(np.median(sims))
+    # the bead's own original first: most are near it, and need not be compared with all
+    found = [
+        f
+        for f in found
+        if float(np.max(problem.src.vectors[list(beads[f[1]].src)] @ problem.tgt.vectors[f[2]]))
+        < limit
+    ]
+    nearest = _nearest(problem, [stray for _, _, stray, _ in found])
+    chosen = {}
+    for (gain, k, stray, rest), closest in zip(found, nearest, strict=True):
+        if closest < limit and gain > chosen.get(k, (-np.inf,))[0]:
+            chosen[k] = (gain, stray, rest)
     out = []
-    for bead in beads:
-        out += _detached(problem, bead, limit) if bead.src and len(bead.tgt) > 1 else [bead]
+    for k, bead in enumerate(beads):
+        out += _detached(problem, bead, *chosen[k][1:]) if k in chosen else [bead]
     return out
 
 
-def _detached(problem: Problem, bead: Bead, limit: float) -> list[Bead]:
-    """`bead`, or the bead less its stray first or last translation sentence and that
-    sentence unmatched (see `detach_strays`)."""
-    whole = problem.summed_similarity(bead.src, bead.tgt)
-    choices = []
-    for stray, rest in ((bead.tgt[0], bead.tgt[1:]), (bead.tgt[-1], bead.tgt[:-1])):
-        gain = problem.summed_similarity(bead.src, rest) - whole
-        # the original's closest sentence, for the few sentences the bead is better without
-        if gain >= problem.params.stray_gain and (
-            float(np.max(problem.src.vectors @ problem.tgt.vectors[stray])) < limit
-        ):
-            choices.append((gain, stray, rest))
-    if not choices:
-        return [bead]
-    _, stray, rest = max(choices)
+def _edge_gains(problem: Problem, beads: list[Bead], rows: int = 256) -> np.ndarray:
+    """[k, 0] and [k, 1]: how much closer bead k's sides are (sums of sentence vectors)
+    without the first, and without the last, of its target sentences; `rows` beads at a
+    time."""
+    out = np.zeros((len(beads), 2))
+    for start in range(0, len(beads), rows):
+        chunk = beads[start : start + rows]
+        src = _bead_sums(problem.src.vectors, [b.src for b in chunk])
+        tgt = _bead_sums(problem.tgt.vectors, [b.tgt for b in chunk])
+        cosines = []
+        for less in (None, [b.tgt[0] for b in chunk], [b.tgt[-1] for b in chunk]):
+            side = tgt if less is None else tgt - problem.tgt.vectors[less]
+            dot = np.einsum("ij,ij->i", src, side)
+            norms = np.linalg.norm(src, axis=1) * np.linalg.norm(side, axis=1)
+            cosines.append(dot / np.maximum(norms, 1e-12))
+        out[start : start + rows] = np.stack(cosines[1:], axis=1) - cosines[0][:, None]
+    return out
+
+
+def _bead_sums(vectors: np.ndarray, runs: list[tuple[int, ...]]) -> np.ndarray:
+    """The sum of the vectors of each run of sentences (none empty)."""
+    starts = np.cumsum([0, *map(len, runs)])[:-1]
+    return np.add.reduceat(vectors[[i for run in runs for i in run]], starts, axis=0)
+
+
+def _nearest(problem: Problem, sentences: list[int], rows: int = 256) -> np.ndarray:
+    """Each target sentence's greatest cosine with any source sentence, `rows` sentences
+    at a time (a long document's source has thousands)."""
+    out = np.zeros(len(sentences))
+    for start in range(0, len(sentences), rows):
+        block = problem.tgt.vectors[sentences[start : start + rows]] @ problem.src.vectors.T
+        out[start : start + rows] = block.max(axis=1) if block.shape[1] else 0.0
+    return out
+
+
+def _detached(problem: Problem, bead: Bead, stray: int, rest: tuple[int, ...]) -> list[Bead]:
+    """`bead` less its translation sentence `stray`, and that sentence unmatched."""
     a, b, i, j = len(bead.src), len(rest), bead.src[0], rest[0]
     similarity = problem.similarity(a, b, i, j)
     if not np.isfinite(similarity):
@@ -510,82 +558,111 @@ def _detached(problem: Problem, bead: Bead, limit: float) -> list[Bead]:
 def slide_gaps(
     problem: Problem, beads: list[Bead], barriers: list[tuple[int, int]] | None = None
 ) -> list[Bead]:
-    """Move a sentence left unmatched along the run of one-to-one beads beside it where the
-    run's pairs are then closer: by at least `slide_gain` times the document's median bead
-    similarity, summed over the pairs that change. Where a translation's verse is missing
-    (or an inserted sentence sits between two verses), the search may pair the verses
-    after it with their neighbours' renderings and leave a sentence unmatched where the
-    run ends: the skip costs the same wherever it is, and a shifted pair of weakly similar
-    verses costs little more than the right one. The best move first, then the next, each
-    on the path the last one left; never across a barrier."""
+    """Move a sentence left unmatched, or the extra sentence of a two-to-one or one-to-two
+    bead, along the run of one-to-one beads beside it where the run's pairs are then
+    closer: by at least `slide_gain` times the document's median bead similarity, summed
+    over the pairs that change (the merged bead's too). Where a translation's verse is
+    missing (or an inserted sentence sits between two verses), the search may pair the
+    verses after it with their neighbours' renderings and leave a sentence unmatched, or
+    merged, where the run ends: the skip costs the same wherever it is, and a shifted pair
+    of weakly similar verses costs little more than the right one. The best move first,
+    then the next, each on the path the last one left; never across a barrier."""
     sims = [b.similarity for b in beads if b.src and b.tgt and np.isfinite(b.similarity)]
     if problem.params.slide_gain <= 0 or not sims:
         return beads
     limit = problem.params.slide_gain * float(np.median(sims))
-    fixed, beads = set(barriers or []), list(beads)
+    fixed = set(barriers or [])
     for _ in range(len(beads)):
-        moves = _gap_moves(problem, beads, fixed)
-        gain, start, stop, moved = max(moves, key=lambda m: m[0], default=(0.0, 0, 0, []))
-        if gain < limit:
+        best = max(_gap_moves(problem, beads, fixed), default=None)
+        if best is None or best[0] < limit:
             break
-        beads[start:stop] = moved
+        beads = _moved(problem, beads, *best[1:])
     return beads
 
 
 def _gap_moves(problem: Problem, beads: list[Bead], fixed: set[tuple[int, int]]):
-    """Every move of an unmatched sentence, or of the extra sentence of a two-to-one or
-    one-to-two bead, along the one-to-one beads beside it: (gain in summed similarity,
-    first and last + 1 of the beads replaced, the beads in their place)."""
-    nodes = _nodes(beads)
+    """Every move of an unmatched sentence, or of the extra sentence of a merged bead `k`,
+    along up to `slide_reach` one-to-one beads beside it, after it (`step` 1) or before it
+    (-1): (gain in summed similarity, k, step, p), where p + 1 beads change pairs."""
+    nodes, shifts = _nodes(beads), _shifts(problem, beads)
     for k, bead in enumerate(beads):
         sizes = (len(bead.src), len(bead.tgt))
         if sizes not in ((1, 0), (0, 1), (2, 1), (1, 2)):
             continue
         side = "src" if sizes[0] > sizes[1] else "tgt"
+        own = getattr(bead, side)
         for step in (1, -1):
-            run, n = [], k + step
-            # the beads of the run, up to a barrier between the gap and any of them
-            while 0 <= n < len(beads) and len(beads[n].src) == len(beads[n].tgt) == 1:
-                if nodes[n if step > 0 else n + 1] in fixed:
+            gain = 0.0
+            if len(own) == 2:  # the merged bead keeps its other sentence
+                i, j = _kept_pair(bead, side, step)
+                gain = problem.similarity(1, 1, i, j) - bead.similarity
+            if not np.isfinite(gain):
+                continue
+            n = k + step
+            for p in range(problem.params.slide_reach):
+                one_to_one = 0 <= n < len(beads) and len(beads[n].src) == len(beads[n].tgt) == 1
+                # the node between bead n and the gap side of it must not be a barrier
+                if not one_to_one or nodes[n if step > 0 else n + 1] in fixed:
                     break
-                run.append(beads[n])
+                gain += shifts[side, step][n]
+                yield gain, k, step, p
                 n += step
-            if run:
-                yield from _moves_along(problem, bead, side, run, (k, step))
 
 
-def _moves_along(problem: Problem, bead: Bead, side: str, run: list[Bead], at: tuple[int, int]):
-    """The moves along `run` (the one-to-one beads after bead k, step 1, or before it,
-    step -1; `at` is (k, step)) of the sentence of `side` of `bead` that is unmatched, or
-    the extra one of a merged bead at the run's end: that sentence pairs with the first
-    bead's other side, whose own sentence pairs with the next bead's, and so on; the last
-    one left is unmatched."""
-    k, step = at
+def _shifts(problem: Problem, beads: list[Bead]) -> dict[tuple[str, int], np.ndarray]:
+    """For each one-to-one bead (nan elsewhere), how much closer its pair gets when the
+    sentence of one side is replaced by its neighbour before it (step 1) or after it
+    (step -1): keyed by (side, step)."""
+    ones = [k for k, b in enumerate(beads) if len(b.src) == len(b.tgt) == 1]
+    i = np.array([beads[k].src[0] for k in ones], dtype=np.intp)
+    j = np.array([beads[k].tgt[0] for k in ones], dtype=np.intp)
+    now = np.array([beads[k].similarity for k in ones])
+    src, tgt = problem.src.vectors, problem.tgt.vectors
+    out = {}
+    for side, step in itertools.product(("src", "tgt"), (1, -1)):
+        mine, size = (i, len(src)) if side == "src" else (j, len(tgt))
+        moved = np.clip(mine - step, 0, max(size - 1, 0))
+        a, b = (moved, j) if side == "src" else (i, moved)
+        cosine = np.einsum("ij,ij->i", src[a], tgt[b]) if len(ones) else np.zeros(0)
+        gain = np.full(len(beads), np.nan)
+        gain[ones] = np.where(mine - step == moved, cosine - now, -np.inf)
+        out[side, step] = gain
+    return out
+
+
+def _kept_pair(bead: Bead, side: str, step: int) -> tuple[int, int]:
+    """The pair a two-to-one or one-to-two bead keeps when the sentence of `side` at the
+    end facing the run (after it, `step` 1; before it, -1) moves along."""
     own = getattr(bead, side)
-    free = own[-1] if step > 0 else own[0]
-    kept, gain = [], 0.0
-    if len(own) == 2:  # the merged bead keeps its other sentence
-        rest = own[0] if step > 0 else own[-1]
-        i, j = (rest, bead.tgt[0]) if side == "src" else (bead.src[0], rest)
+    rest = own[0] if step > 0 else own[-1]
+    return (rest, bead.tgt[0]) if side == "src" else (bead.src[0], rest)
+
+
+def _moved(problem: Problem, beads: list[Bead], k: int, step: int, p: int) -> list[Bead]:
+    """The beads with the move (k, step, p) of `_gap_moves` made."""
+    bead = beads[k]
+    side = "src" if len(bead.src) > len(bead.tgt) else "tgt"
+    own = getattr(bead, side)
+    free, kept = (own[-1] if step > 0 else own[0]), []
+    if len(own) == 2:
+        i, j = _kept_pair(bead, side, step)
         similarity = problem.similarity(1, 1, i, j)
         kept = [Bead((i,), (j,), similarity, problem.distance(1, 1, i, j, similarity))]
-        gain = similarity - bead.similarity
     pairs = []
-    for p, one in enumerate(run):
-        mine, other = getattr(one, side)[0], getattr(one, _OTHER[side])[0]
+    for n in range(k + step, k + step * (p + 2), step):
+        mine, other = getattr(beads[n], side)[0], getattr(beads[n], _OTHER[side])[0]
         i, j = (free, other) if side == "src" else (other, free)
         similarity = problem.similarity(1, 1, i, j)
-        gain += similarity - one.similarity
         pairs.append(Bead((i,), (j,), similarity, problem.distance(1, 1, i, j, similarity)))
         free = mine
-        left = (
-            Bead((free,), (), float("nan"), problem.skip_cost)
-            if side == "src"
-            else Bead((), (free,), float("nan"), problem.skip_cost)
-        )
-        moved = [*kept, *pairs, left] if step > 0 else [left, *pairs[::-1], *kept]
-        lo, hi = (k, k + p + 2) if step > 0 else (k - p - 1, k + 1)
-        yield gain, lo, hi, moved
+    left = (
+        Bead((free,), (), float("nan"), problem.skip_cost)
+        if side == "src"
+        else Bead((), (free,), float("nan"), problem.skip_cost)
+    )
+    if step > 0:
+        return [*beads[:k], *kept, *pairs, left, *beads[k + p + 2 :]]
+    return [*beads[: k - p - 1], left, *pairs[::-1], *kept, *beads[k + 1 :]]
 
 
 def join_lead_ins(
