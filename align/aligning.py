@@ -547,10 +547,13 @@ def _nearest(problem: Problem, sentences: list[int], rows: int = 256) -> np.ndar
 def _detached(problem: Problem, bead: Bead, stray: int, rest: tuple[int, ...]) -> list[Bead]:
     """`bead` less its translation sentence `stray`, and that sentence unmatched."""
     a, b, i, j = len(bead.src), len(rest), bead.src[0], rest[0]
-    similarity = problem.similarity(a, b, i, j)
-    if not np.isfinite(similarity):
-        similarity = problem.summed_similarity(bead.src, rest)
-    kept = Bead(bead.src, rest, similarity, problem.distance(a, b, i, j, similarity))
+    if a + b > problem.params.max_size:  # a bead that took leftovers (absorb_leftovers)
+        kept = Bead(bead.src, rest, problem.summed_similarity(bead.src, rest), bead.cost)
+    else:
+        similarity = problem.similarity(a, b, i, j)
+        if not np.isfinite(similarity):
+            similarity = problem.summed_similarity(bead.src, rest)
+        kept = Bead(bead.src, rest, similarity, problem.distance(a, b, i, j, similarity))
     alone = Bead((), (stray,), float("nan"), problem.skip_cost)
     return [alone, kept] if stray < j else [kept, alone]
 

@@ -382,6 +382,13 @@ def test_a_sentence_far_from_the_whole_original_leaves_the_bead_it_was_merged_in
     # bead, but close to source 1: it stays
     off = replace(problem, params=replace(problem.params, stray_share=0.0))
     assert detach_strays(off, beads) == beads
+    # a bead larger than max_size allows (it took leftovers) keeps its cost
+    tgt = unit(np.vstack([first, first + 0.2 * second, unrelated, second]))
+    small = make_problem(src, tgt, np.full(2, 40), np.full(4, 40), AlignParams(max_size=2))
+    large = [Bead((0,), (0, 1, 2), 0.5, 0.4), Bead((1,), (3,), 0.9, 0.1)]
+    detached = detach_strays(small, large)
+    assert [(b.src, b.tgt) for b in detached] == [((0,), (0, 1)), ((), (2,)), ((1,), (3,))]
+    assert detached[0].cost == large[0].cost
 
 
 def test_a_run_of_beads_shifted_by_an_inserted_sentence_is_put_back():
