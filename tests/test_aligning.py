@@ -136,6 +136,39 @@ def test_dp_with_some_runs_embedded_finds_the_brute_force_optimum(n, m, max_size
     assert path_cost(problem, beads) == pytest.approx(brute_force_cost(problem), abs=1e-4)
 
 
+@pytest.mark.parametrize("embedded", [False, True])
+def test_the_compiled_band_costs_are_problem_costs_of_every_bead(embedded):
+    """`_band_costs` computes the costs in compiled code: each must be `Problem.costs`
+    of its bead (whose cosine is of the run vectors themselves, not of prefix sums: equal
+    to rounding), and inf where the bead cannot be."""
+    rng = np.random.default_rng(3)
+    params = AlignParams(max_size=5)
+    problem = random_problem(rng, 23, 31, params, paragraphs=True)
+    if embedded:
+        sizes = params.max_size - 1
+        problem = with_runs(
+            problem, random_runs(rng, 23, sizes, 0.6), random_runs(rng, 31, sizes, 0.6)
+        )
+    types = problem.bead_types()
+    lo = np.maximum(np.arange(24) - 9, 0)
+    hi = np.minimum(lo + 14, 31)
+    costs = aligning._band_costs(problem, 0, 0, lo, hi, types)
+    checked = 0
+    for t, (a, b) in enumerate(types):
+        for r in range(24):
+            for c in range(costs.shape[2]):
+                j = lo[r] + c
+                fits = a and b and r >= a and j >= b and j <= hi[r]
+                expected = problem.cost(a, b, r - a, j - b) if fits else np.inf
+                found = costs[t, r, c]
+                if not np.isfinite(expected) or expected > 1e30:
+                    assert found == np.inf, (a, b, r, j)
+                else:
+                    assert found == pytest.approx(expected, rel=1e-5), (a, b, r, j)
+                    checked += 1
+    assert checked > 1000
+
+
 def test_runs_hold_the_only_copy_of_the_sentence_vectors_of_a_refined_problem():
     """The runs' vectors begin with the single sentences' (as align.encoding.embed_runs
     makes them): the refined problem uses those rows, so that the first problem's vectors
