@@ -136,16 +136,20 @@ def tokenize(
         value = values.get(start)
         word = match.group()
         word = share(word, word)
-        if lang == "ar":
-            form, content = split_clitics(word)
-        else:
-            form = word.lower().replace("’", "'")
-            form = form[:-2] if form.endswith("'s") else form
-            form = share(form, form)
-            content = form not in _EN_FUNCTION
+        form, content = split_clitics(word) if lang == "ar" else english_form(word)
+        form = share(form, form)
         content = content or (value is not None and value >= 3)
         tokens.append(Token(word, sentence, start, end, form, content, value))
     return tokens
+
+
+@lru_cache(maxsize=65536)
+def english_form(word: str) -> tuple[str, bool]:
+    """An English word lower-cased, with a straight apostrophe and no possessive 's, and
+    whether it is a content word."""
+    form = word.lower().replace("’", "'")
+    form = form[:-2] if form.endswith("'s") else form
+    return form, form not in _EN_FUNCTION
 
 
 @lru_cache(maxsize=65536)
