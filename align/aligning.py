@@ -21,8 +21,12 @@ before it, and the first clauses after it (`Problem.node_costs`; clause edges fr
 `segmenting.sentence_edges`). The translation's sentence that ends a bead should answer
 the end of its original. After the search, a run of unmatched sentences beside a bead at
 the size limit joins it when the evidence says it belongs there (`absorb_leftovers`), so
-a verse translated by more sentences than `max_size` allows keeps them all, and an
-unmatched lead-in ("Now, therefore,") joins the bead it opens (`join_lead_ins`).
+a verse translated by more sentences than `max_size` allows keeps them all; a translation
+sentence merged into a bead although no sentence of the original comes near it is left
+unmatched (`detach_strays`); a sentence left unmatched, or merged, where a run of verses
+paired with their neighbours' renderings ends moves back to where the run's pairs are
+much closer (`slide_gaps`); and an unmatched lead-in ("Now, therefore,") joins the bead
+it opens (`join_lead_ins`).
 
 Encoding is where the time goes, so the search runs twice:
 1. with only single sentences embedded: a run's vector is the normalised sum of its
