@@ -26,7 +26,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import TypeVar
 
@@ -155,14 +155,15 @@ class CachedEncoder:
         if not self._read_only:
             self._safely(self._restamp, None)
         missing = sorted(text_of[key] for key in rows_of if key not in found)
-        for start in range(0, len(missing), EMBED_BATCH):
-            self._embed(missing[start : start + EMBED_BATCH], put)
+        long = self._release_early or len(missing) >= RELEASE_AFTER
+        # A long document's texts on one thread: two threads' working memory (about 30 MB
+        # more) would take its peak past 500 MB.
+        one_thread = getattr(self._encoder, "one_thread", None)
+        with one_thread() if one_thread is not None and long else nullcontext():
+            for start in range(0, len(missing), EMBED_BATCH):
+                self._embed(missing[start : start + EMBED_BATCH], put)
         release = getattr(self._encoder, "release", None)
-        if (
-            release is not None
-            and missing
-            and (self._release_early or len(missing) >= RELEASE_AFTER)
-        ):
+        if release is not None and missing and long:
             release()
         return results
 

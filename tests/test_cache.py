@@ -6,7 +6,8 @@ import logging
 import multiprocessing
 import sqlite3
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 import numpy as np
 import platformdirs
@@ -369,6 +370,41 @@ def test_releasing_releases_after_every_call_that_embeds_for_a_long_document(tmp
             assert releasing.released == 1
         cached.encode(sentences("c", 3))
         assert releasing.released == 1
+
+
+class ThreadCountingEncoder(CountingEncoder):
+    """Records, for each call, whether it was made on one thread (`one_thread`)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.single = False
+        self.calls: list[bool] = []
+
+    @contextmanager
+    def one_thread(self) -> Iterator[None]:
+        self.single = True
+        try:
+            yield
+        finally:
+            self.single = False
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        self.calls.append(self.single)
+        return super().encode(texts)
+
+
+def test_a_long_documents_texts_are_embedded_on_one_thread(tmp_path, monkeypatch):
+    """Several threads' working memory would take a long document's peak past its bound;
+    a short one's texts may use them."""
+    monkeypatch.setattr(cache_module, "RELEASE_AFTER", 50)
+    counting = ThreadCountingEncoder()
+    with CachedEncoder(counting, cache_file(tmp_path)) as cached:
+        cached.encode(sentences("a", 49))
+        cached.encode(sentences("b", 60))
+        with cached.releasing(50):
+            cached.encode(sentences("c", 3))
+    assert counting.calls == [False, True, True]
+    assert not counting.single
 
 
 class LoadingEncoder(ReleasingEncoder):
