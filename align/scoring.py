@@ -153,7 +153,6 @@ def score_beads(
     ]
     words = link_beads([(s.src, s.tgt) for s in sides_of], src_lang, tgt_lang, encoder)
     scale = _cover_scale(words) if encoder is not None else None
-    by_bead = dict(zip(map(id, matched), words, strict=True))
     partials = (
         _runs_without_counterpart(matched, words, src_texts, tgt_texts, encoder, typical, params)
         if encoder is not None
@@ -169,10 +168,10 @@ def score_beads(
         for key, found_flags in clauses.items():
             have = {f.category for f in partials.get(key, [])}
             partials.setdefault(key, []).extend(f for f in found_flags if f.category not in have)
-    sides_by_bead = dict(zip(map(id, matched), sides_of, strict=True))
+    evidence = dict(zip(map(id, matched), zip(sides_of, words, strict=True), strict=True))
     scored = []
     for k, bead in enumerate(beads):
-        found = by_bead.get(id(bead))
+        sides, found = evidence.get(id(bead), (None, None))
         if not bead.tgt:
             divergence, flags = 1.0, [Flag("omission", _unmatched_reason(bead.src, "original"))]
         elif not bead.src:
@@ -180,7 +179,6 @@ def score_beads(
             flags += _replaced_beside(beads, k, src_texts, tgt_texts)
         else:
             divergence = divergence_of(bead.cost, center, spread, params)
-            sides = sides_by_bead[id(bead)]
             partial = partials.get(id(bead), [])
             flags = _matched_flags(bead, divergence, sides, found, scale, partial, params)
             whole = [strays[id(bead)]] if id(bead) in strays else []
