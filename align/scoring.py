@@ -85,6 +85,12 @@ class FlagParams:
     verse_cover: float = 0.65  # ... whose content words' mean cover is below this
     stray: float = 0.4  # a bead below this share of the median similarity whose one side ...
     stray_fit: float = 0.2  # ... is this much closer to a neighbouring bead's other side
+    repeat_similarity: float = 0.9  # a translation sentence of a bead below the median
+    # similarity this close to the translation of a bead two original sentences away or more
+    # (near-verbatim: at 0.7, the whole Qur'an as one document, clean, gets 67 such flags of
+    # stock phrases; at 0.9, 4; the development suras' replaced verses found alike) ...
+    repeat_gap: float = 0.3  # ... whose original is this much less close to this bead's ...
+    repeat_margin: float = 0.05  # ... and closer by this to the sentence than its own original
     scope: int = 3  # words after a negation that make up its scope
     name_cover: float = 0.6  # a capitalised word this close to a word of the original is no name
     negation_reach: float = 0.35  # share of a bead's length between negations paired by place
@@ -147,6 +153,9 @@ def score_beads(
     alone = _sentences_alone(matched, src_texts, tgt_texts, encoder) if encoder else {}
     rests = _sentences_rest(matched, src_texts, tgt_texts, encoder) if by_vectors else {}
     strays = _strays(matched, src_texts, tgt_texts, encoder, typical, params) if by_vectors else {}
+    if encoder is not None:
+        repeats = _misplaced_renderings(matched, src_texts, tgt_texts, encoder, typical, params)
+        strays = repeats | strays
     sides_of = [
         Sides([src_texts[i] for i in b.src], [tgt_texts[j] for j in b.tgt], src_lang, tgt_lang)
         for b in matched
@@ -566,6 +575,74 @@ def _strays(
                 tuple(src_texts[i] for i in bead.src),
                 tuple(tgt_texts[j] for j in bead.tgt),
             )
+    return found
+
+
+def _misplaced_renderings(
+    beads: Sequence[Bead],
+    src_texts: list[str],
+    tgt_texts: list[str],
+    encoder: Encoder,
+    typical: float,
+    params: FlagParams,
+    rows: int = 256,
+) -> dict[int, Flag]:
+    """Beads whose translation renders another sentence of the original: the one sentence of
+    a bead's translation (a sentence of several may be a stock phrase: "And Allah is
+    well-acquainted with all that ye do."), the bead less similar than the document's
+    median, that repeats (similarity at least
+    `repeat_similarity`) the translation of another bead, two original sentences away or
+    more, whose original is not alike (the two originals' similarity is below the two
+    translations' by `repeat_gap`: a refrain repeated in both texts is no divergence), and
+    that is closer to that other original than to its own (by `repeat_margin`). Sentence
+    vectors of one language tell a repeated rendering apart far better than a classical
+    text's vectors across languages tell a verse from its neighbours (on the development
+    suras, 40% of the clean beads' translations are closer to another verse than to their
+    own). A meaning shift pointing at both sides, the reason naming the other bead. The
+    translation's sentences are compared `rows` at a time with all of them."""
+    queries = [
+        (k, b.tgt[0]) for k, b in enumerate(beads) if b.similarity < typical and len(b.tgt) == 1
+    ]
+    if not queries:
+        return {}
+    bead_of = {j: k for k, b in enumerate(beads) for j in b.tgt}
+    tgt = embed_texts(tgt_texts, encoder)
+    pairs = []  # (bead, other bead, its sentence, the two sentences' similarity)
+    for start in range(0, len(queries), rows):
+        block = queries[start : start + rows]
+        sims = tgt[[j for _, j in block]] @ tgt.T
+        for r, y in zip(*np.nonzero(sims >= params.repeat_similarity), strict=True):
+            (k, j), c = block[r], bead_of.get(int(y))
+            if c is None or c == k:
+                continue
+            if min(abs(x - i) for x in beads[c].src for i in beads[k].src) < 2:
+                continue
+            pairs.append((k, c, j, float(sims[r, y])))
+    needed = sorted({i for k, c, *_ in pairs for i in (*beads[k].src, *beads[c].src)})
+    src = dict(zip(needed, embed_texts([src_texts[i] for i in needed], encoder), strict=True))
+    best: dict[int, tuple[float, int, int, float, float]] = {}
+    for k, c, j, repeat in pairs:
+        own = max(float(src[i] @ tgt[j]) for i in beads[k].src)
+        there = max(float(src[x] @ tgt[j]) for x in beads[c].src)
+        alike = max(float(src[i] @ src[x]) for i in beads[k].src for x in beads[c].src)
+        gap = repeat - alike
+        if there < own + params.repeat_margin or gap < params.repeat_gap:
+            continue
+        if gap > best.get(k, (-1.0,))[0]:
+            best[k] = (gap, c, j, own, there)
+    found = {}
+    for k, (_, c, j, own, there) in best.items():
+        bead, other = beads[k], beads[c]
+        found[id(bead)] = Flag(
+            "meaning_shift",
+            f"the translation says here what it says for another sentence of the original: "
+            f"{_quote(tgt_texts[j])} repeats its rendering of "
+            f"{_quote(' '.join(src_texts[x] for x in other.src))} (original sentence "
+            f"{other.src[0] + 1}), which it is closer to than to its own (similarity "
+            f"{there:.2f} against {own:.2f})",
+            tuple(src_texts[i] for i in bead.src),
+            (tgt_texts[j],),
+        )
     return found
 
 

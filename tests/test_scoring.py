@@ -717,3 +717,34 @@ def test_an_inserted_sentence_leaves_its_neighbours_paired(use_encoder):
     beads = align.align_sentences(src, tgt, "ar", "en", use_encoder, cache=False).beads
     assert [(b.src, b.tgt) for b in beads] == [((0,), (0,)), ((), (1,)), ((1,), (2,))]
     assert [b.status for b in beads] == ["ok", "addition", "ok"]
+
+
+def test_a_verse_rendered_by_another_verses_translation_is_a_meaning_shift(use_encoder):
+    """Sura 82 (Yusuf Ali) with the rendering of verse 6 replaced by that of verse 1 ("When
+    the Sky is cleft asunder;"), a case of the benchmark's development half: across
+    languages the classical verse's vector alone does not tell (40% of clean beads'
+    renderings are closer to another verse), but the translation repeats itself where the
+    original does not, and is closer to verse 1 than to verse 6. The flag is on the copy,
+    not on verse 1's own rendering."""
+    import align
+
+    src, tgt = corpus_lines("quran-yusufali", "082")
+    tgt = [*tgt[:5], tgt[0], *tgt[6:]]
+    beads = align.align_sentences(src, tgt, "ar", "en", use_encoder, cache=False).beads
+    copy = next(b for b in beads if 5 in b.tgt)
+    repeats = [f for f in copy.flags if "repeats its rendering" in f.reason]
+    assert [(f.category, f.tgt_spans) for f in repeats] == [("meaning_shift", (tgt[0],))]
+    assert "original sentence 1)" in repeats[0].reason
+    first = next(b for b in beads if 0 in b.tgt)
+    assert not first.flags, first.flags
+
+
+def test_a_refrain_repeated_in_both_texts_is_not_a_misplaced_rendering(use_encoder):
+    """Sura 77 (Yusuf Ali) repeats "Ah woe, that Day, to the Rejecters of Truth!" ten times,
+    as its Arabic repeats ويل يومئذ للمكذبين: the originals are as alike as the renderings."""
+    import align
+
+    src, tgt = corpus_lines("quran-yusufali", "077")
+    assert sum("Ah woe, that Day" in line for line in tgt) >= 10
+    beads = align.align_sentences(src, tgt, "ar", "en", use_encoder, cache=False).beads
+    assert [f for b in beads for f in b.flags if "repeats its rendering" in f.reason] == []
