@@ -19,6 +19,7 @@ sentence start.
 import itertools
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import NamedTuple
@@ -662,14 +663,27 @@ class _Source:
         return {_ar_skeleton(f) for f in self.forms} - {()}
 
     @cached_property
+    def joined(self) -> str:
+        """The text's words run together: each of its forms is a piece of this, or such a
+        piece with its final ت as ة."""
+        return "".join(_AR_WORD.findall(_normalise_ar(self.text)))
+
+    @cached_property
     def letters(self) -> frozenset[str]:
-        return frozenset(c for ar in self.skeletons for classes in ar for c in classes)
+        # Every skeleton is spelt with letters of `joined` (and ة for a stem's final ت), so
+        # theirs are its own: no skeleton is made for the many words ruled out.
+        chars = set(self.joined) | ({"ة"} if "ت" in self.joined else set())
+        return frozenset(c for char in chars for c in _AR_CLASSES.get(char, ""))
 
     def has(self, word: str) -> bool:
         """Whether some Arabic word is a counterpart of the English `word`."""
         listed, readings = _en_readings(word)
         if listed:  # an acronym or an exonym is matched by its listed forms only
-            return any(not self.forms.isdisjoint(arabic) for arabic in listed)
+            return any(
+                any(form[:-1] in self.joined for form in arabic)  # a cheap bound first
+                and not self.forms.isdisjoint(arabic)
+                for arabic in listed
+            )
         return any(
             self._may_match(reading) and any(_close(reading.skeleton, ar) for ar in self.skeletons)
             for reading in readings
@@ -714,13 +728,20 @@ def _word_source(ar_word: str) -> _Source:
     return _Source(ar_word)
 
 
-# A document asks about the same few names again and again; a pair not asked about lately is
-# cheap to check again (`_Source._may_match`), so the cache need not hold a long one's all.
+def renderings(en_word: str, ar_words: Sequence[str]) -> list[int]:
+    """Positions of the Arabic words (clitics and all) that can render the English name:
+    "Mosul" and الموصل, "Pharaoh" and فرعون. For linking the words of a bead (see
+    align.wordlinking)."""
+    name = _bare(en_word)
+    return [k for k, word in enumerate(ar_words) if _renders(name, word)]
+
+
+# A document asks about the same few names again and again (half the pairs of the Qur'an's
+# suras were asked before); a pair not asked about lately is cheap to check again
+# (`_Source._may_match`), so the cache need not hold a long document's all.
 @lru_cache(maxsize=32768)
-def transliterates(en_word: str, ar_word: str) -> bool:
-    """Whether the Arabic word (clitics and all) can render the English name: "Mosul" and
-    الموصل, "Pharaoh" and فرعون. For linking the words of a bead (see align.wordlinking)."""
-    return _word_source(ar_word).has(_bare(en_word))
+def _renders(name: str, ar_word: str) -> bool:
+    return _word_source(ar_word).has(name)
 
 
 def name_mismatches(

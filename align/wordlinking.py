@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 
 from align.encoding import Encoder, normalize_for_embedding
-from align.names import transliterates
+from align.names import renderings
 from align.numerals import extract_numbers
 
 
@@ -227,7 +227,8 @@ def link_beads(
     forms = sorted({t.form for pair in tokenized for side in pair for t in side if t.content})
     row = {form: i for i, form in enumerate(forms)}
     if encoder is not None and forms:
-        with _word_batches():
+        # A cache keeps a document's words in memory for the next (align.cache).
+        with _word_batches(), getattr(encoder, "recurring", nullcontext)():
             vectors = np.asarray(encoder.encode(forms), dtype=np.float32)
     else:
         vectors = np.zeros((len(forms), 1), dtype=np.float32)
@@ -294,11 +295,11 @@ def similarity_matrix(
             if t.value is not None:
                 sims[i, j] = 1.0 if t.value == s.value else 0.0
     names = [j for j, t in enumerate(tgt) if t.content and t.text[:1].isupper() and len(t.form) > 2]
+    words = [i for i in s_rows if src[i].value is None] if names else []
+    texts = [src[i].text for i in words]
     taken: set[int] = set()
     for j in names:
-        spelt = [
-            i for i in s_rows if src[i].value is None and transliterates(tgt[j].text, src[i].text)
-        ]
+        spelt = [words[k] for k in renderings(tgt[j].text, texts)]
         # The closest of them ("Ezzor" is الزور, not آذار), one Arabic word per name as long
         # as there are more: the second "Mosul" of a sentence is its second الموصل.
         spelt = [i for i in spelt if i not in taken] or spelt

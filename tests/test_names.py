@@ -1,10 +1,20 @@
 """Tests for align.names: English proper names with no counterpart in the Arabic original."""
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from align.names import NameMismatch, name_candidates, name_mismatches
+from align.names import (
+    _AR_WORD,
+    NameMismatch,
+    _normalise_ar,
+    _Source,
+    name_candidates,
+    name_mismatches,
+    renderings,
+)
 
 
 def flagged(ar: str, en: str) -> list[str]:
@@ -305,3 +315,25 @@ def test_the_bound_on_a_whole_word_never_rules_out_a_close_spelling() -> None:
                         ruled_out += 1
                         assert not any(_close(skeleton, s) for s in source.skeletons), (en, ar)
     assert ruled_out > pairs / 2
+
+
+def test_a_words_letters_bound_every_skeleton_of_its_readings() -> None:
+    """`_Source.letters`, read off the text, holds every letter class of every skeleton of
+    every reading (a looser set would rule out a word wrongly: the bound's only duty)."""
+    corpora = Path(__file__).parent.parent / "corpora"
+    text = (corpora / "udhr-articles" / "00.src").read_text(encoding="utf-8")
+    text += (corpora / "quran-pickthall" / "012.src").read_text(encoding="utf-8")
+    words = set(_AR_WORD.findall(_normalise_ar(text))) | {"قبلتهم", "عبد الله"}
+    for word in sorted(words):
+        source = _Source(word)
+        classes = {c for skeleton in source.skeletons for letter in skeleton for c in letter}
+        assert classes <= source.letters, word
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("Mosul", [0]), ("Pharaoh", [1]), ("Allah", [2]), ("Raqqa", [3]), ("Jonah", [])],
+)
+def test_renderings_are_the_words_that_can_spell_a_name(name: str, expected: list[int]) -> None:
+    words = ["الموصل", "وفرعون", "والله", "الرقة", "جن", "كتاب"]
+    assert renderings(name, words) == expected
