@@ -6,6 +6,7 @@ import logging
 import multiprocessing
 import sqlite3
 import time
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
@@ -450,3 +451,66 @@ def test_a_long_list_is_embedded_and_stored_in_batches(tmp_path, monkeypatch):
         cached.encode(texts)
         assert calls == [10, 10, 5]
     np.testing.assert_array_equal(vectors, HashingEncoder().encode(texts))
+
+
+class KnownModel(CountingEncoder):
+    """An encoder that says which model it is, as the bundled one and a model folder do."""
+
+    fingerprint = "hashing-test-model"
+
+
+def test_words_are_kept_in_memory_for_the_next_document_of_the_same_model(monkeypatch):
+    """Within `recurring`, the next comparison's cache (a new one, empty) takes the words it
+    shares with the last from memory; texts embedded outside `recurring` are not kept."""
+    monkeypatch.setattr(cache_module, "_RECENT", {})
+    counting = KnownModel()
+    with CachedEncoder(counting, ":memory:") as first:
+        with first.recurring():
+            first.encode(["ten", "life", "torture"])
+        first.encode(["a sentence"])
+    with CachedEncoder(counting, ":memory:") as second:
+        with second.recurring():
+            vectors = second.encode(words := ["life", "ten", "liberty", "ten"])
+        second.encode(["a sentence"])
+    embedded = ["ten", "life", "torture", "liberty", "a sentence", "a sentence"]
+    assert sorted(counting.texts) == sorted(embedded)
+    np.testing.assert_array_equal(vectors, HashingEncoder().encode(words))
+
+
+def test_an_encoder_that_cannot_say_its_model_keeps_its_words_to_itself(monkeypatch):
+    """Two encoders of one name may be two models: without a fingerprint, no sharing."""
+    monkeypatch.setattr(cache_module, "_RECENT", {})
+    counting = CountingEncoder()
+    for _ in range(2):
+        with CachedEncoder(counting, ":memory:") as cached, cached.recurring():
+            cached.encode(["ten"])
+    assert counting.texts == ["ten", "ten"]
+
+
+def test_a_long_call_is_not_kept_in_memory(monkeypatch):
+    """A long document's words (its peak memory is bounded) go to the file only."""
+    monkeypatch.setattr(cache_module, "_RECENT", {})
+    monkeypatch.setattr(cache_module, "RELEASE_AFTER", 3)
+    counting = KnownModel()
+    for _ in range(2):
+        with CachedEncoder(counting, ":memory:") as cached, cached.recurring():
+            cached.encode(["ten", "life", "torture"])
+    assert len(counting.texts) == 6
+    assert cache_module._RECENT == {"hashing-test-model": {}}
+
+
+def test_the_memory_of_words_forgets_the_least_recently_used_first():
+    memory: OrderedDict[str, np.ndarray] = OrderedDict()
+    asked: list[list[str]] = []
+
+    def encode(texts: list[str]) -> np.ndarray:
+        asked.append(texts)
+        return HashingEncoder().encode(texts)
+
+    cache_module._through(memory, ["a", "b", "c"], encode, size=3)
+    cache_module._through(memory, ["a"], encode, size=3)  # a used again: b is now the oldest
+    cache_module._through(memory, ["d"], encode, size=3)
+    assert list(memory) == ["c", "a", "d"]
+    vectors = cache_module._through(memory, ["b", "a", "b"], encode, size=3)
+    assert asked == [["a", "b", "c"], ["d"], ["b"]]
+    np.testing.assert_array_equal(vectors, HashingEncoder().encode(["b", "a", "b"]))
