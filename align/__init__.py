@@ -21,7 +21,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
 from align import anchoring, progress
 from align.aligning import (
@@ -50,6 +49,7 @@ from align.encoding import (
     embed_runs,
     give_back_memory,
     load_encoder,
+    one_blas_thread,
     shared_encoder,
 )
 from align.result import Alignment
@@ -174,7 +174,7 @@ def _small_products() -> Iterator[None]:
     scoring: with a thread per core they wait on each other, and on a busy machine (or
     beside another job, as in `eval -j 2`) ran up to 50 times slower. The encoders set
     their own threads for embedding, inside this."""
-    with threadpool_limits(limits=1, user_api="blas"):
+    with one_blas_thread():
         yield
 
 
