@@ -192,8 +192,11 @@ _ROOT_INITIAL = _words(
 )
 
 
+_ROOT_INITIAL_PREFIXES = tuple(w for w in _ROOT_INITIAL if len(w) >= 4)
+
+
 def _known_stem(form: str) -> bool:
-    return form in _ROOT_INITIAL or any(form.startswith(w) for w in _ROOT_INITIAL if len(w) >= 4)
+    return form in _ROOT_INITIAL or form.startswith(_ROOT_INITIAL_PREFIXES)
 
 
 def _number_values(text: str, lang: str) -> dict[int, float]:
