@@ -40,7 +40,7 @@ from align.aligning import (
     unsure_beads,
     with_runs,
 )
-from align.cache import CachedEncoder, cache_file, default_cache_dir
+from align.cache import CachedEncoder, cache_file, default_cache_dir, kept_cache
 from align.encoding import (
     DEFAULT_MODEL,
     Encoder,
@@ -297,10 +297,10 @@ def _encoder(
     model: str | os.PathLike | Encoder | None, cache: CacheOption
 ) -> Iterator[CachedEncoder]:
     """The encoder for `model` behind a cache, for one comparison: a model by name is
-    loaded once per process; the cache is on disk unless `cache` is False or the encoder
-    cannot say which model it is (no `fingerprint`), else in memory, so that scoring
-    reuses the vectors the aligner made. An encoder that is a cache already is used as it
-    is."""
+    loaded once per process, and its cache file opened once per thread (`kept_cache`); the
+    cache is on disk unless `cache` is False or the encoder cannot say which model it is
+    (no `fingerprint`), else in memory, so that scoring reuses the vectors the aligner
+    made. An encoder that is a cache already is used as it is."""
     if model is None or isinstance(model, (str, os.PathLike)):
         encoder = shared_encoder(os.fspath(model) if model is not None else None)
     else:
@@ -310,6 +310,9 @@ def _encoder(
         return
     on_disk = cache is not False and getattr(encoder, "fingerprint", None)
     folder = default_cache_dir() if cache is True else cache
+    if on_disk and encoder is not model:  # loaded by name: kept for the process
+        yield kept_cache(encoder, cache_file(folder))
+        return
     with CachedEncoder(encoder, cache_file(folder) if on_disk else ":memory:") as cached:
         yield cached
 

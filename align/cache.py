@@ -24,6 +24,7 @@ import logging
 import math
 import os
 import sqlite3
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -334,6 +335,34 @@ class CachedEncoder:
 
 
 _RECENT: dict[str, OrderedDict[str, np.ndarray]] = {}  # model: its recent words' vectors
+_kept = threading.local()  # its `caches`: (encoder's id, file) -> (CachedEncoder, file's inode)
+
+
+def kept_cache(encoder: Encoder, path: Path) -> CachedEncoder:
+    """A cache of `encoder`, which must live as long as the process (a model loaded by name
+    does), in the file `path`: opened once per thread (SQLite's connections stay in theirs)
+    and kept open for the next comparison, since opening and closing one costs 6 ms (the
+    last to close checkpoints the journal; 0.7 s over the 114 suras). Opened again if the
+    file was removed or replaced meanwhile."""
+    caches = _kept.__dict__.setdefault("caches", {})
+    key = (id(encoder), str(path))
+    if key in caches:
+        cached, inode = caches[key]
+        if _inode(path) == inode:
+            return cached
+        cached.close()
+        del caches[key]
+    cached = CachedEncoder(encoder, path)
+    if (inode := _inode(path)) is not None:  # else unusable: opened again next time
+        caches[key] = (cached, inode)
+    return cached
+
+
+def _inode(path: Path) -> int | None:
+    try:
+        return os.stat(path).st_ino
+    except OSError:
+        return None
 
 
 def _through(

@@ -22,6 +22,7 @@ import hashlib
 import json
 import os
 import re
+import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -65,15 +66,15 @@ class ModelError(RuntimeError):
 
 
 def one_blas_thread():  # a threadpoolctl limiter, a context manager
-    """numpy's BLAS on one thread within it."""
-    return _blas().limit(limits=1, user_api="blas")
+    """numpy's BLAS (and any other loaded, such as scipy's for numba) on one thread within it."""
+    return _blas(len(sys.modules)).limit(limits=1, user_api="blas")
 
 
-@functools.cache
-def _blas() -> ThreadpoolController:
-    # The libraries loaded, found once (numpy's BLAS comes with numpy): `threadpool_limits`
-    # looks for them on every call, 2 ms beside numba's and the model's (0.4 s of the 114
-    # suras' warm alignment).
+@functools.lru_cache(maxsize=1)
+def _blas(modules: int) -> ThreadpoolController:
+    # The libraries loaded, looked for again only after an import (libraries come with
+    # modules: numba brings scipy's BLAS): `threadpool_limits` looks on every call, 2 ms
+    # beside numba's and the model's (0.4 s of the 114 suras' warm alignment).
     return ThreadpoolController()
 
 

@@ -514,3 +514,33 @@ def test_the_memory_of_words_forgets_the_least_recently_used_first():
     vectors = cache_module._through(memory, ["b", "a", "b"], encode, size=3)
     assert asked == [["a", "b", "c"], ["d"], ["b"]]
     np.testing.assert_array_equal(vectors, HashingEncoder().encode(["b", "a", "b"]))
+
+
+def test_a_kept_cache_is_opened_once_per_thread_and_again_if_its_file_goes(tmp_path):
+    """A model loaded by name keeps its cache file open between comparisons (opening and
+    closing it costs milliseconds); a removed file is not written to in vain."""
+    import threading
+
+    encoder, path = KnownModel(), cache_file(tmp_path)
+    first = cache_module.kept_cache(encoder, path)
+    first.encode(["one"])
+    assert cache_module.kept_cache(encoder, path) is first
+    other: list[bool] = []
+
+    def in_a_thread() -> None:
+        cached = cache_module.kept_cache(encoder, path)
+        other.append(cached is first)
+        cached.close()
+
+    thread = threading.Thread(target=in_a_thread)
+    thread.start()
+    thread.join()
+    assert other == [False]
+    path.unlink()
+    again = cache_module.kept_cache(encoder, path)
+    assert again is not first
+    again.encode(["two"])
+    with CachedEncoder(encoder, path) as fresh:
+        fresh.encode(["two"])
+    assert encoder.texts == ["one", "two"]  # "two" was stored in the new file
+    again.close()
