@@ -358,16 +358,24 @@ _PARTICLES = _words("al el ul as ash at ath ad adh ar az an abu abi ibn bin umm 
 _EN_SUFFIXES = ("ians", "ian", "ans", "an", "ese", "ish", "ites", "ite", "ic", "is", "i", "es", "s")
 
 
+_CLITIC_END = re.compile(rf"[{_APOSTROPHES}](?:s|ll|ve|re|m)?$")
+_APOSTROPHE = re.compile(f"[{_APOSTROPHES}]")
+_SENTENCE_PIECE = re.compile(r"[^.!?…\n]+")
+_NOT_LATIN = re.compile(r"[^A-Za-z]")
+
+
+@lru_cache(maxsize=65536)
 def _bare(word: str) -> str:
     """The word without a possessive or a contraction ("US’s", "Moses'", "I'll")."""
-    return re.sub(rf"[{_APOSTROPHES}](?:s|ll|ve|re|m)?$", "", word)
+    return _CLITIC_END.sub("", word)
 
 
 def _particle(part: str) -> bool:
     """Whether a part of a hyphenated word is a name particle ("Al", "Dhu'l")."""
-    return re.sub(f"[{_APOSTROPHES}]", "", part.lower()) in _PARTICLES
+    return _APOSTROPHE.sub("", part.lower()) in _PARTICLES
 
 
+@lru_cache(maxsize=65536)
 def _singular(word: str) -> str:
     """A lower-case word without a possessive or a plural ending ("Cities" -> "city")."""
     word = _bare(word.lower())
@@ -411,7 +419,7 @@ def _title_spans(text: str) -> list[tuple[int, int]]:
     """Spans of headlines and credits ("After the Liberation of Mosul"): sentences of three
     words or more whose every word of four letters or more is capitalised."""
     spans = []
-    for sentence in re.finditer(r"[^.!?…\n]+", text):
+    for sentence in _SENTENCE_PIECE.finditer(text):
         words = _WORD.findall(sentence.group())
         if len(words) >= 3 and not any(w[0].islower() and len(w) > 3 for w in words):
             spans.append(sentence.span())
@@ -471,7 +479,7 @@ def name_candidates(text: str) -> list[tuple[int, int]]:
             continue
         if any(a <= start < b for a, b in titles):
             continue
-        letters = re.sub(r"[^A-Za-z]", "", _bare(word))
+        letters = _NOT_LATIN.sub("", _bare(word))
         if len(letters) > 1 and letters.isupper():
             after_preposition = i and words[i - 1].group().lower() in _PREPOSITIONS
             if letters in _ACRONYMS and not (letters == "US" and after_preposition):

@@ -238,10 +238,10 @@ def with_words(alignment: Alignment) -> Alignment:
     """`alignment` with the word links of a bead, as scoring makes them."""
     words = BeadWords(
         src=(Token("نشر", 0, 7, 10, "نشر", True), Token("٣٠", 0, 11, 13, "30", True, 30.0)),
-        tgt=(Token("40,000", 0, 0, 6, "40000", True, 40000.0),),
-        links=((0, 0),),
+        tgt=(Token("40,000", 0, 0, 6, "40000", True, 40000.0), Token("of", 0, 7, 9, "of", False)),
+        links=((0, 0), (1, 0)),
         src_cover=(0.7, 0.0),
-        tgt_cover=(0.0,),
+        tgt_cover=(0.0, 0.0),
     )
     beads = list(alignment.beads)
     beads[3] = replace(beads[3], words=words)
@@ -261,7 +261,7 @@ def test_json_comes_bead_by_bead_as_the_text_of_the_whole_report(
     assert len(pieces) > len(alignment.beads) + 10
     assert all(len(piece) < 2000 for piece in pieces)
     if alignment.beads:
-        assert load_json("".join(pieces))["beads"][3]["words"]["links"] == [[0, 0]]
+        assert load_json("".join(pieces))["beads"][3]["words"]["links"] == [[0, 0], [1, 0]]
 
 
 def test_html_comes_in_pieces(alignment: Alignment) -> None:
