@@ -23,9 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
-
-import dask
-from dask.distributed import Client, Future, KilledWorker, LocalCluster, as_completed
+from typing import TYPE_CHECKING
 
 import align
 from align.aligning import AlignParams
@@ -45,6 +43,9 @@ from align.encoding import DEFAULT_MODEL, Encoder, ModelError, load_encoder
 from align.reporting import format_for_path
 from align.scoring import CATEGORIES, FlagParams
 from align.segmenting import read_presplit, split_sentences
+
+if TYPE_CHECKING:  # dask takes 0.4 s to import: only a cluster needs it
+    from dask.distributed import Client, Future, LocalCluster
 
 DONE, SKIPPED, FAILED, WARNING = "done", "skipped", "failed", "warning"
 SUMMARY_COLUMNS = (
@@ -290,6 +291,8 @@ def open_client(scheduler: str | None, jobs: int) -> Iterator[Client | None]:
     if not scheduler and jobs == 1:
         yield None
         return
+    from dask.distributed import Client
+
     if scheduler:
         with Client(scheduler) as client:
             yield client
@@ -305,6 +308,9 @@ def local_cluster(jobs: int) -> LocalCluster:
     Dask's nanny would start each worker with MALLOC_TRIM_THRESHOLD_ set, which freezes
     glibc's mmap threshold: every array of more than 128 KiB is then mapped and unmapped
     anew, and the 114 suras' warm batch took 60% longer. Unset, malloc keeps its defaults."""
+    import dask
+    from dask.distributed import LocalCluster
+
     no_trim = {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}
     with dask.config.set(no_trim):
         return LocalCluster(
@@ -333,6 +339,8 @@ def run(
     With no client, the pairs run one after another in this process."""
     if client is None:
         return _run_here(pairs, options, force, on_row)
+    from dask.distributed import as_completed
+
     rows: dict[int, Row] = {}
     waiting = iter(pairs)
     sent: dict[Future, Pair] = {}
@@ -415,8 +423,17 @@ def read_task(pair: Pair, options: Options) -> Task:
 
 def collect(future: Future, pair: Pair) -> Row:
     """Wait for the worker's result for `pair` and write its output atomically."""
+    from dask.distributed import KilledWorker
+
+    def result() -> tuple[str, Stats]:
+        try:
+            return future.result()
+        except KilledWorker as error:
+            died = "every worker that tried it died (KilledWorker): out of memory?"
+            raise PairError(died) from error
+
     try:
-        return _written(pair, future.result)
+        return _written(pair, result)
     finally:
         future.release()
 
@@ -426,8 +443,6 @@ def _written(pair: Pair, result: Callable[[], tuple[str, Stats]]) -> Row:
     a pair whose alignment or write fails is a failed row."""
     try:
         text, stats = result()
-    except KilledWorker:
-        return Row(pair, _failed("every worker that tried it died (KilledWorker): out of memory?"))
     except (PairError, ModelError) as error:
         return Row(pair, _failed(str(error)))
     except Exception as error:

@@ -402,3 +402,25 @@ def test_a_summary_that_fails_late_leaves_every_result_on_stderr(tmp_path, monke
     assert [line.split(": ", 2)[2] for line in lines[:3]] == statuses
     assert lines[3].startswith("align: error: cannot write the summary")
     assert "No space left on device" in lines[3] and len(lines) == 4
+
+
+def test_a_pair_whose_every_worker_died_fails_with_the_likely_reason(tmp_path):
+    """Dask gives up on a pair after its workers die (out of memory, as a rule)."""
+    from dask.distributed import KilledWorker
+
+    class Died:
+        released = False
+
+        def result(self):
+            raise KilledWorker("align_task", "tcp://127.0.0.1:1")
+
+        def release(self):
+            self.released = True
+
+    future, out = Died(), tmp_path / "out.json"
+    from align import batch as batching
+
+    pair = batching.Pair(1, 1, tmp_path / "a.src", tmp_path / "a.tgt", out)
+    row = batching.collect(future, pair)
+    assert row.status == "failed: every worker that tried it died (KilledWorker): out of memory?"
+    assert future.released and not out.exists()
