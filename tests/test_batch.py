@@ -412,7 +412,7 @@ def test_a_pair_whose_every_worker_died_fails_with_the_likely_reason(tmp_path):
         released = False
 
         def result(self):
-            raise KilledWorker("align_task", "tcp://127.0.0.1:1")
+            raise KilledWorker("align_task", "tcp://127.0.0.1:1", 3)
 
         def release(self):
             self.released = True
