@@ -177,3 +177,16 @@ def test_searching_and_scoring_run_numpy_on_one_blas_thread(hashing_encoder, mon
         after = threads()
     assert len(seen) >= 2 and all(found == {1} for found in seen), seen
     assert after == {2}  # the caller's setting is restored
+
+
+def test_memory_is_given_back_between_stages_for_long_documents_only(hashing_encoder, monkeypatch):
+    """Trimming the heap keeps a long document's stages from holding each other's memory; a
+    short document would only fault the same pages in again."""
+    trims = []
+    monkeypatch.setattr(align, "give_back_memory", lambda: trims.append(1))
+    text = "One. Two. Three. Four."
+    align.compare(text, text, "en", "en", model=hashing_encoder)
+    assert trims == []
+    monkeypatch.setattr(align, "GIVE_BACK_AFTER", 8)
+    align.compare(text, text, "en", "en", model=hashing_encoder)
+    assert len(trims) == 2  # after the first search and after aligning
