@@ -422,6 +422,7 @@ def _connect(path: str) -> sqlite3.Connection:
         db.execute(f"PRAGMA journal_size_limit = {64 * 1024**2}")
         db.execute("PRAGMA temp_store = MEMORY")
         db.execute("CREATE TEMP TABLE wanted (key TEXT PRIMARY KEY) WITHOUT ROWID")
+        db.execute("CREATE TEMP TABLE wanted_rows (row INTEGER PRIMARY KEY)")
         with _transaction(db, "IMMEDIATE"):
             for statement in _SCHEMA:
                 db.execute(statement)
@@ -445,6 +446,7 @@ def _connect_read_only(path: str) -> sqlite3.Connection:
     try:
         db.execute("PRAGMA temp_store = MEMORY")
         db.execute("CREATE TEMP TABLE wanted (key TEXT PRIMARY KEY) WITHOUT ROWID")
+        db.execute("CREATE TEMP TABLE wanted_rows (row INTEGER PRIMARY KEY)")
         if db.execute("PRAGMA user_version").fetchone()[0] != _SCHEMA_VERSION:
             raise sqlite3.DatabaseError("written by another version of align")
         db.execute("SELECT count(*) FROM vectors WHERE 0").fetchone()
@@ -464,9 +466,17 @@ def _transaction(db: sqlite3.Connection, kind: str = "DEFERRED") -> Iterator[Non
         yield
 
 
-# CROSS JOIN keeps `wanted` the outer loop: the planner, with no statistics of a temporary
-# table, would otherwise read every row of `vectors` (the whole file) for each lookup.
-_SELECT_WANTED = "SELECT key, vec FROM wanted CROSS JOIN vectors USING (key)"
+# CROSS JOIN keeps the temporary table the outer loop: the planner, with no statistics of
+# it, would otherwise read every row of `vectors` (the whole file) for each lookup. The rows
+# are found by key in the index alone, then read in the file's order: a document's vectors,
+# stored together, are then read a page at a time, not a page per key (20,000 keys: 0.09 s
+# instead of 0.16).
+_FIND_WANTED = (
+    "INSERT INTO wanted_rows SELECT v.rowid FROM wanted CROSS JOIN vectors AS v USING (key)"
+)
+_SELECT_WANTED = (
+    "SELECT v.key, v.vec FROM wanted_rows AS w CROSS JOIN vectors AS v ON v.rowid = w.row"
+)
 
 
 # The keys of the last lookup that are stored and were last used before a given time.
@@ -489,7 +499,9 @@ def _lookup(
     temporary table beats batches of `IN (...)` by half.)"""
     with _transaction(db):
         db.execute("DELETE FROM wanted")
+        db.execute("DELETE FROM wanted_rows")
         db.executemany("INSERT INTO wanted VALUES (?)", ((k,) for k in sorted(set(keys))))
+        db.execute(_FIND_WANTED)
         cursor = db.execute(_SELECT_WANTED)
         while rows := cursor.fetchmany(block):
             take(rows)

@@ -62,10 +62,13 @@ def test_a_lookup_reads_the_rows_it_wants_not_the_whole_file(tmp_path):
         cached.encode(sentences("a", 500))
         db = cached._db
         cached.encode(sentences("a", 3))
-        plan = " ".join(
-            row[-1] for row in db.execute(f"EXPLAIN QUERY PLAN {cache_module._SELECT_WANTED}")
+        find, select = (
+            " ".join(row[-1] for row in db.execute(f"EXPLAIN QUERY PLAN {query}"))
+            for query in (cache_module._FIND_WANTED, cache_module._SELECT_WANTED)
         )
-    assert "SCAN vectors" not in plan and "SEARCH vectors" in plan
+    # the keys found in the index alone, then the rows read by their row ids
+    assert "SCAN v" not in find and "SEARCH v USING COVERING INDEX" in find, find
+    assert "SCAN v" not in select and "SEARCH v USING INTEGER PRIMARY KEY" in select, select
 
 
 def test_encoders_with_different_names_do_not_share_vectors(tmp_path):
