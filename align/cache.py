@@ -137,7 +137,9 @@ class CachedEncoder:
         if not texts:
             return self._encoder.encode(texts)
         if self._recurring and not self._release_early and len(texts) < RELEASE_AFTER:
-            return _through(self._recent, texts, lambda new: self.encode_parts([new])[0])
+            return _through(
+                self._recent, texts, lambda new: self.encode_parts([new])[0], RECENT_WORDS
+            )
         return self.encode_parts([texts])[0]
 
     @contextmanager
@@ -335,6 +337,7 @@ class CachedEncoder:
 
 
 _RECENT: dict[str, OrderedDict[str, np.ndarray]] = {}  # model: its recent words' vectors
+_RECENT_LOCK = threading.Lock()  # the library may compare texts on several threads at once
 _kept = threading.local()  # its `caches`: (encoder's id, file) -> (CachedEncoder, file's inode)
 
 
@@ -369,21 +372,24 @@ def _through(
     memory: OrderedDict[str, np.ndarray],
     texts: Sequence[str],
     encode: Callable[[list[str]], np.ndarray],
-    size: int = RECENT_WORDS,
+    size: int,
 ) -> np.ndarray:
     """The vectors of `texts`, those in `memory` taken from it, the others from `encode` and
     kept in it; `memory` then loses its least recently used beyond `size`."""
     found: dict[str, np.ndarray] = {}
-    for text in texts:
-        if text not in found and (vector := memory.get(text)) is not None:
-            memory.move_to_end(text)
-            found[text] = vector
+    with _RECENT_LOCK:
+        for text in texts:
+            if text not in found and (vector := memory.get(text)) is not None:
+                memory.move_to_end(text)
+                found[text] = vector
     new = [text for text in dict.fromkeys(texts) if text not in found]
     if new:
-        for text, vector in zip(new, encode(new), strict=True):
-            found[text] = memory[text] = vector.copy()  # not a view that keeps its batch
-        while len(memory) > size:
-            memory.popitem(last=False)
+        vectors = encode(new)
+        with _RECENT_LOCK:
+            for text, vector in zip(new, vectors, strict=True):
+                found[text] = memory[text] = vector.copy()  # not a view that keeps its batch
+            while len(memory) > size:
+                memory.popitem(last=False)
     return np.stack([found[text] for text in texts])
 
 

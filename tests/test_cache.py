@@ -547,3 +547,33 @@ def test_a_kept_cache_is_opened_once_per_thread_and_again_if_its_file_goes(tmp_p
         fresh.encode(["two"])
     assert encoder.texts == ["one", "two"]  # "two" was stored in the new file
     again.close()
+
+
+def test_threads_share_the_memory_of_words_safely(monkeypatch):
+    """The library may compare texts on several threads: their lookups and evictions of the
+    shared memory interleave without losing or mixing vectors."""
+    import threading
+
+    monkeypatch.setattr(cache_module, "_RECENT", {})
+    words = [f"word{i}" for i in range(300)]
+    expected = HashingEncoder().encode(words)
+    errors: list[BaseException] = []
+
+    def compare(seed: int) -> None:
+        try:
+            with CachedEncoder(KnownModel(), ":memory:") as cached:
+                for k in range(30):
+                    pick = [(seed * 7 + k * 13 + i) % 300 for i in range(40)]
+                    with cached.recurring():
+                        got = cached.encode([words[i] for i in pick])
+                    np.testing.assert_array_equal(got, expected[pick])
+        except BaseException as error:  # reported by the main thread
+            errors.append(error)
+
+    monkeypatch.setattr(cache_module, "RECENT_WORDS", 64)
+    threads = [threading.Thread(target=compare, args=(seed,)) for seed in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
