@@ -59,6 +59,11 @@ _BUSY_TIMEOUT = 60.0  # seconds a writer waits for another process's write to fi
 # version and the vector length (not of the encoder's name, as in 0 and 1).
 _SCHEMA_VERSION = 2
 
+# The keys of a lookup and the row ids they were found at (see `_lookup`), per connection.
+_TEMPORARY = (
+    "CREATE TEMP TABLE wanted (key TEXT PRIMARY KEY) WITHOUT ROWID",
+    "CREATE TEMP TABLE wanted_rows (row INTEGER PRIMARY KEY)",
+)
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vec BLOB NOT NULL)",
     # Stamps live apart from the vectors so that marking a hit rewrites a row of ~60 bytes,
@@ -427,8 +432,8 @@ def _connect(path: str) -> sqlite3.Connection:
         db.execute("PRAGMA synchronous = NORMAL")  # a crash may lose the last writes, no more
         db.execute(f"PRAGMA journal_size_limit = {64 * 1024**2}")
         db.execute("PRAGMA temp_store = MEMORY")
-        db.execute("CREATE TEMP TABLE wanted (key TEXT PRIMARY KEY) WITHOUT ROWID")
-        db.execute("CREATE TEMP TABLE wanted_rows (row INTEGER PRIMARY KEY)")
+        for statement in _TEMPORARY:
+            db.execute(statement)
         with _transaction(db, "IMMEDIATE"):
             for statement in _SCHEMA:
                 db.execute(statement)
@@ -451,8 +456,8 @@ def _connect_read_only(path: str) -> sqlite3.Connection:
     db = sqlite3.connect(uri, uri=True, isolation_level=None)
     try:
         db.execute("PRAGMA temp_store = MEMORY")
-        db.execute("CREATE TEMP TABLE wanted (key TEXT PRIMARY KEY) WITHOUT ROWID")
-        db.execute("CREATE TEMP TABLE wanted_rows (row INTEGER PRIMARY KEY)")
+        for statement in _TEMPORARY:
+            db.execute(statement)
         if db.execute("PRAGMA user_version").fetchone()[0] != _SCHEMA_VERSION:
             raise sqlite3.DatabaseError("written by another version of align")
         db.execute("SELECT count(*) FROM vectors WHERE 0").fetchone()

@@ -661,10 +661,13 @@ class _Source:
         self.text = text
 
     @cached_property
+    def words(self) -> list[str]:
+        return _AR_WORD.findall(_normalise_ar(self.text))
+
+    @cached_property
     def forms(self) -> set[str]:
-        words = _AR_WORD.findall(_normalise_ar(self.text))
-        forms = {form for word in words for form in _ar_forms(word)}
-        return forms | {a + b for a, b in itertools.pairwise(words)}  # "عبد الله"
+        forms = {form for word in self.words for form in _ar_forms(word)}
+        return forms | {a + b for a, b in itertools.pairwise(self.words)}  # "عبد الله"
 
     @cached_property
     def skeletons(self) -> set[tuple[str, ...]]:
@@ -674,7 +677,7 @@ class _Source:
     def joined(self) -> str:
         """The text's words run together: each of its forms is a piece of this, or such a
         piece with its final ت as ة."""
-        return "".join(_AR_WORD.findall(_normalise_ar(self.text)))
+        return "".join(self.words)
 
     @cached_property
     def letters(self) -> frozenset[str]:

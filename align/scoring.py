@@ -832,16 +832,18 @@ def _clauses_without_counterpart(
         len(candidates), 2, -1
     )
     limit = share * typical * params.sensitivity
-    similarities = [float(alone @ other) for other, alone in vectors]
+    far = []  # (candidate, its clause's similarity, the other side's vector)
+    for c, (other, alone) in zip(candidates, vectors, strict=True):
+        if (similarity := float(alone @ other)) < limit:
+            far.append((c, similarity, other.copy()))
     del vectors
-    far = [(c, s) for c, s in zip(candidates, similarities, strict=True) if s < limit]
     if not far:
         return {}
-    sides = embed_texts([t for (c, _) in far for t in (c[3][0], *c[3][1::2])], encoder).reshape(
-        len(far), 3, -1
+    sides = embed_texts([t for (c, *_) in far for t in c[3][1::2]], encoder).reshape(
+        len(far), 2, -1
     )
     best: dict[tuple[int, str], tuple[float, float, Bead, str]] = {}  # the largest gain
-    for ((bead, side, passage, _), similarity), (other, whole, rest) in zip(
+    for ((bead, side, passage, _), similarity, other), (whole, rest) in zip(
         far, sides, strict=True
     ):
         gain = float(rest @ other - whole @ other)
