@@ -34,7 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from align.aligning import Bead
-from align.encoding import Encoder, embed_texts
+from align.encoding import Encoder, embed_texts, normalize_for_embedding
 from align.names import name_mismatches
 from align.numerals import compare_numbers
 from align.wordlinking import BeadWords, Token, link_beads
@@ -951,7 +951,16 @@ _EN_WEAK_NEGATIONS = frozenset(("nor", "without"))
 _EN_CUES = _EN_NEGATIONS | _EN_NEGATIVE_WORDS
 # Words that say "not" without a negation ("most of them lack understanding" for لا
 # يعقلون): they answer a negation of the other side, and are never flagged themselves.
-_EN_ANSWERING = frozenset(("lack", "lacks", "lacked", "lacking", "fail", "fails", "failed"))
+_EN_ANSWERING = frozenset(
+    (
+        *("lack", "lacks", "lacked", "lacking", "fail", "fails", "failed"),
+        # "have naught (to stand) upon" for ليست … على شيء; "can hardly see it" for لم يكد
+        # يراها; "refuse to believe" for لا يؤمنون; "ungrateful" for لا يشكرون ("void of"
+        # for لا يعقلون: see _cues)
+        *("naught", "nought", "hardly", "scarce", "scarcely", "refuse", "refuses", "refused"),
+        *("refusing", "ungrateful", "devoid"),
+    )
+)
 _EN_RESTRICTIVE = frozenset(("but", "except", "save", "only", "other", "besides"))
 _AR_NEGATIONS = frozenset(
     (
@@ -986,6 +995,8 @@ _AR_NOT_NEGATIONS = frozenset(
         *(("لا", "سيما"), ("لا", "بد"), ("لا", "يزال"), ("لا", "تزال")),
         *(("ما", "زال"), ("ما", "يزال"), ("لا", "غنى"), ("لا", "غني")),
         ("لا", "اقسم"),  # the oath لا أقسم, فلا أقسم: "I do call to witness"
+        ("لا", "جرم"),  # لا جرم: "undoubtedly"
+        *(("لا", "يزالون"), ("لا", "تزالون"), ("لا", "يزالوا"), ("ما", "زالت"), ("ما", "زالوا")),
     ]
 )
 # "no better than", "no less than": a comparison, not a negation.
@@ -1144,6 +1155,16 @@ def _cues(tokens: Sequence[Token], texts: Sequence[str], lang: str) -> list[_Cue
                 continue
             if rest[:1] and (token.form, rest[0]) in _AR_NOT_NEGATIONS:
                 continue
+            if token.form in _AR_NEGATIONS and not _bare(token):
+                continue  # a word that carries a pronoun: أولاهما "the first of them", ليسكن
+            if token.form == "لم" and _why(tokens, i):
+                found.append(_Cue(i, strong=False))  # لِمَ تكفرون "why reject ye …?"
+                continue
+            if token.form == "الا" and _AR_HAMZA_ALA.match(token.text):
+                # ألا, written with its hamza above (never إلا, "except"): "will ye not …?"
+                # (ألا تتقون) or أن لا, "that … not": a negation the translator may recast
+                found.append(_Cue(i, strong=False))
+                continue
             if token.form == "لما" and not (rest and rest[0][:1] in "يتن"):
                 continue  # لمّا "when", "whereas" (لما كان); "not yet" governs a present verb
             if not rest:
@@ -1168,7 +1189,7 @@ def _cues(tokens: Sequence[Token], texts: Sequence[str], lang: str) -> list[_Cue
                 # لا … إلا: the exception is often put as a second negation ("No one shall be
                 # held guilty … which did not constitute …"): it answers one, never flagged.
                 found.append(_Cue(i, strong=False))
-        elif token.form in _EN_ANSWERING or (token.form == "free" and rest[:1] in _OF_FROM):
+        elif token.form in _EN_ANSWERING or (token.form in _FREE and rest[:1] in _OF_FROM):
             found.append(_Cue(i, strong=False))  # "a cup free of frivolity": لا لغو فيها
         elif token.form in _EN_CUES or token.form.endswith("n't"):
             if token.form == "not" and rest[:1] == ["only"]:
@@ -1180,8 +1201,10 @@ def _cues(tokens: Sequence[Token], texts: Sequence[str], lang: str) -> list[_Cue
             restrictive = restrictive or (
                 i > 0 and tokens[i - 1].sentence == token.sentence and tokens[i - 1].form == "but"
             )
-            # "not without fear": fearful; "never will disaster cease": still (لا يزال)
-            litotes = rest[:1] == ["without"] or bool(_EN_CEASE & set(rest[:3]))
+            # "not without fear": fearful; "never will disaster cease", "ceased not": still
+            # (لا يزال, ما زالت)
+            before = tokens[i - 1].form if i and tokens[i - 1].sentence == token.sentence else ""
+            litotes = rest[:1] == ["without"] or bool(_EN_CEASE & {*rest[:3], before})
             weak = restrictive or litotes or token.form in _EN_WEAK_NEGATIONS
             weak = weak or _bracketed(token, texts)
             found.append(_Cue(i, strong=not weak))
@@ -1192,10 +1215,33 @@ def _cues(tokens: Sequence[Token], texts: Sequence[str], lang: str) -> list[_Cue
 _AR_CUE_FORMS = (
     frozenset(("لما", "ان")) | _AR_NEGATIONS | _AR_MAYBE_NEGATIONS | _AR_QUESTIONS | _AR_EXCEPT
 )
-_EN_CUE_FORMS = _EN_ANSWERING | _EN_CUES | {"free"}
+_FREE = frozenset(("free", "void"))  # "a cup free of frivolity", "void of wisdom" (لا يعقلون)
+_EN_CUE_FORMS = _EN_ANSWERING | _EN_CUES | _FREE
 _OF_FROM = (["of"], ["from"])
 _EN_CEASE = frozenset(("cease", "ceases", "ceased", "ceasing"))
 _AR_PAUSES = re.compile("[\u06d6-\u06dc.،؛:!؟]")  # Qur'anic pause marks, punctuation
+
+
+_AR_MARK = "[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]*"  # diacritics, tatweel
+_AR_HAMZA_ALA = re.compile(f"^أ{_AR_MARK}ل{_AR_MARK}ا{_AR_MARK}$")
+_AR_IMPERFECT = ("ي", "ت", "ن", "ا")  # a present tense's first letter (أ written ا)
+
+
+def _bare(token: Token) -> bool:
+    """Whether an Arabic word is its form with, at most, clitics in front (ولا, أفلم): no
+    attached pronoun was taken off its end to make the form (أولاهم is not أولا)."""
+    return normalize_for_embedding(token.text).endswith(token.form)
+
+
+def _why(tokens: Sequence[Token], i: int) -> bool:
+    """Whether لم at token `i` is لِمَ, "why": the word after it is not the jussive a negation
+    لم governs: a past tense (لم حشرتني "why hast Thou raised me"), or a present tense with
+    its ending ون (لم تكفرون "why reject ye")."""
+    after = tokens[i + 1] if i + 1 < len(tokens) else None
+    if after is None or after.sentence != tokens[i].sentence:
+        return False
+    word = normalize_for_embedding(after.text)
+    return not word.startswith(_AR_IMPERFECT) or word.endswith("ون")
 
 
 def _inceptive_ala(tokens: Sequence[Token], texts: Sequence[str]) -> set[int]:

@@ -225,6 +225,20 @@ def test_a_dropped_negation_points_at_the_arabic_word(use_encoder):
     assert flag.category == "meaning_shift" and flag.src_spans == ("لم",)
 
 
+def test_lam_with_a_jussive_is_still_a_negation(use_encoder):
+    """لم before a jussive (تؤمنوا, no ending ون) negates, unlike لِمَ "why" (sura 49:14,
+    its negation dropped from the translation)."""
+    pairs = [
+        *FAITHFUL,
+        (
+            "قالت الأعراب آمنا قل لم تؤمنوا",
+            'The desert Arabs say, "We believe." Say, "Ye have faith."',
+        ),
+    ]
+    bead = score(pairs, use_encoder)[-1]
+    assert [f.src_spans for f in negations(bead)] == [("لم",)]
+
+
 def test_a_replaced_sentence_is_a_meaning_shift(use_encoder):
     pairs = [
         *FAITHFUL,
@@ -413,11 +427,79 @@ def test_two_negations_need_two(use_encoder):
         ),
         # Sura 69:39: in a short bead a place says little ("see not" ends the line).
         ("وما لا تبصرون", "And what ye see not,"),
+        # Sura 3:98: لِمَ "why", not the negation لم: a present tense with its ending ون ...
+        (
+            "قل يا أهل الكتاب لم تكفرون بآيات الله والله شهيد على ما تعملون",
+            'Say: "O People of the Book! Why reject ye the Signs of Allah, when Allah is '
+            'Himself witness to all ye do?"',
+        ),
+        # ... or a past tense follows it (sura 20:125).
+        (
+            "قال رب لم حشرتني أعمى وقد كنت بصيرا",
+            'He will say: "O my Lord! why hast Thou raised me up blind, while I had sight '
+            '(before)?"',
+        ),
+        # Sura 26:106: ألا (its hamza above: not إلا) "will ye not …?".
+        (
+            "إذ قال لهم أخوهم نوح ألا تتقون",
+            'Behold, their brother Noah said to them: "Will ye not fear (Allah)?',
+        ),
+        # Sura 7:38: أولاهم "the first of them" is no أولا with a pronoun ...
+        (
+            "وقالت أولاهم لأخراهم فما كان لكم علينا من فضل فذوقوا العذاب بما كنتم تكسبون",
+            'Then the first will say to the last: "See then! No advantage have ye over us; so '
+            'taste ye of the penalty for all that ye did!"',
+        ),
+        # ... nor ليسكن "that he might dwell" ليس (sura 7:189).
+        (
+            "هو الذي خلقكم من نفس واحدة وجعل منها زوجها ليسكن إليها",
+            "It is He Who created you from a single person, and made his mate of like nature, "
+            "in order that he might dwell with her (in love).",
+        ),
+        # Sura 16:23: لا جرم is "undoubtedly".
+        (
+            "لا جرم أن الله يعلم ما يسرون وما يعلنون",
+            "Undoubtedly Allah doth know what they conceal, and what they reveal:",
+        ),
+        # Sura 2:113: "have naught (to stand) upon" for ليست … على شيء.
+        (
+            "وقالت اليهود ليست النصارى على شيء",
+            'The Jews say: "The Christians have naught (to stand) upon;',
+        ),
+        # Sura 27:73: "ungrateful" for لا يشكرون.
+        (
+            "وإن ربك لذو فضل على الناس ولكن أكثرهم لا يشكرون",
+            "But verily thy Lord is full of grace to mankind: Yet most of them are ungrateful.",
+        ),
+        # Sura 6:20: "refuse to believe" for لا يؤمنون.
+        (
+            "الذين خسروا أنفسهم فهم لا يؤمنون",
+            "Those who have lost their own souls refuse therefore to believe.",
+        ),
+        # Sura 5:104: "void of knowledge" for لا يعلمون.
+        (
+            "أولو كان آباؤهم لا يعلمون شيئا ولا يهتدون",
+            "what! even though their fathers were void of knowledge and guidance?",
+        ),
+        # Sura 18:93: "scarcely understood" for لا يكادون يفقهون.
+        (
+            "حتى إذا بلغ بين السدين وجد من دونهما قوما لا يكادون يفقهون قولا",
+            "Until, when he reached (a tract) between two mountains, he found, beneath them, "
+            "a people who scarcely understood a word.",
+        ),
+        # Sura 21:15: فما زالت "ceased not": no negation on either side.
+        (
+            "فما زالت تلك دعواهم حتى جعلناهم حصيدا خامدين",
+            "And that cry of theirs ceased not, till We made them as a field that is mown, as "
+            "ashes silent and quenched.",
+        ),
     ],
     ids=[
         *("inceptive-ala", "free-of", "but-not", "hal", "never-cease"),
         *("nor", "indispensable", "lack", "no-no-crosswise", "bracketed-gloss", "fail-not"),
         *("oath", "no-better-than", "not-without", "kalla", "short-bead"),
+        *("why-lima", "why-lima-past", "hamza-ala", "pronoun-awla", "pronoun-laysa"),
+        *("la-jarama", "naught", "ungrateful", "refuse", "void-of", "scarcely", "ceased-not"),
     ],
 )
 def test_negations_rendered_without_a_second_negation_are_not_flagged(use_encoder, arabic, english):
