@@ -614,6 +614,42 @@ def test_a_short_sentence_of_a_verse_rendered_in_several_is_no_whole_addition(us
     assert not [f for f in bead.flags if f.category == "addition"], bead.flags
 
 
+@pytest.mark.parametrize(
+    ("sura", "line", "at", "phrase"),
+    [
+        (
+            "094",
+            3,
+            "raised high",
+            " (the word used here also means a covenant or a binding promise)",
+        ),
+        (
+            "102",
+            7,
+            "questioned",
+            ", in the sense that the word had among the desert tribes of that age,",
+        ),
+    ],
+)
+def test_an_interpolation_in_a_verse_rendered_far_too_long_is_an_addition(
+    use_encoder, sura, line, at, phrase
+):
+    """Suras 94 and 102 (Yusuf Ali) with a translator's interpolation put into a verse: the
+    clause, alone, is not far from the verse (its words find counterparts by chance), but
+    the verse's rendering is now twice as long as the sura's length ratio says, and the
+    verse without the clause is closer to its original."""
+    import align
+
+    src, tgt = corpus_lines("quran-yusufali", sura)
+    assert at in tgt[line]
+    tgt = [*tgt[:line], tgt[line].replace(at, at + phrase, 1), *tgt[line + 1 :]]
+    beads = align.align_sentences(src, tgt, "ar", "en", use_encoder, cache=False).beads
+    bead = next(b for b in beads if line in b.tgt)
+    spans = [span for f in bead.flags if f.category == "addition" for span in f.tgt_spans]
+    assert spans == [phrase.strip(" ,()")], bead.flags
+    assert all(not b.flags for b in beads if b is not bead)
+
+
 def corpus_lines(corpus, name):
     """The Arabic and English lines of one document of a bundled corpus."""
     folder = ROOT / "corpora" / corpus
