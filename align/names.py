@@ -16,13 +16,17 @@ Callers joining several sentences should join them with newlines: a line start c
 sentence start.
 """
 
+import functools
 import itertools
+import operator
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import NamedTuple
+
+import numpy as np
 
 
 @dataclass(frozen=True)
@@ -645,12 +649,35 @@ def _allowed(en: str) -> float:
     return (0.2, 0.2, 0.5, 0.75, 1.0)[min(_strong(en), 4)]
 
 
+# A bit for each letter class of either side: a set of them is an int.
+_CLASS_LETTERS = "".join([*_AR_CLASSES.values(), *_EN_DIGRAPHS.values(), *_EN_LETTERS.values()])
+_BIT = {c: 1 << k for k, c in enumerate(sorted({*_CLASS_LETTERS, *"sKh", *_DROP_COST}))}
+
+
+def _mask(letters: Iterable[str]) -> int:
+    return functools.reduce(operator.or_, (_BIT.get(c, 0) for c in letters), 0)
+
+
 class _Reading(NamedTuple):
     """A skeleton of an English name, with what `_Source._may_match` asks of it."""
 
     skeleton: str
     allowed: float  # `_allowed(skeleton)`
-    drops: tuple[tuple[str, float], ...]  # each letter and its `_drop` cost
+    letters: int  # its letters (`_mask`)
+    strong: int  # those that are not weak (a skip costs 1)
+    drops: tuple[tuple[int, float], ...]  # each distinct letter's bit and its skips' cost
+
+    def may_match(self, letters: int) -> bool:
+        """`_close`'s cheap bound against all the skeletons of an Arabic text at once, given
+        the `letters` they are spelt with: letters of this skeleton that no Arabic letter
+        there may stand for cost their skip cost in any alignment. Most names are ruled out
+        by it for most words, before any pair of skeletons is compared."""
+        absent = self.letters & ~letters
+        if not absent:
+            return True
+        if (absent & self.strong).bit_count() > self.allowed + 1e-9:
+            return False
+        return sum(cost for bit, cost in self.drops if absent & bit) <= self.allowed + 1e-9
 
 
 class _Source:
@@ -680,11 +707,12 @@ class _Source:
         return "".join(self.words)
 
     @cached_property
-    def letters(self) -> frozenset[str]:
-        # Every skeleton is spelt with letters of `joined` (and ة for a stem's final ت), so
-        # theirs are its own: no skeleton is made for the many words ruled out.
+    def letters(self) -> int:
+        """The letter classes its skeletons are spelt with (`_mask`): those of `joined`'s
+        letters (and ة for a stem's final ت), so no skeleton is made for the many words
+        ruled out."""
         chars = set(self.joined) | ({"ة"} if "ت" in self.joined else set())
-        return frozenset(c for char in chars for c in _AR_CLASSES.get(char, ""))
+        return _mask(c for char in chars for c in _AR_CLASSES.get(char, ""))
 
     def has(self, word: str) -> bool:
         """Whether some Arabic word is a counterpart of the English `word`."""
@@ -696,18 +724,10 @@ class _Source:
                 for arabic in listed
             )
         return any(
-            self._may_match(reading) and any(_close(reading.skeleton, ar) for ar in self.skeletons)
+            reading.may_match(self.letters)
+            and any(_close(reading.skeleton, ar) for ar in self.skeletons)
             for reading in readings
         )
-
-    def _may_match(self, reading: _Reading) -> bool:
-        """`_close`'s cheap bound against all the skeletons at once: letters of the English
-        skeleton that no Arabic letter here may stand for cost their skip cost in any
-        alignment. Most names are ruled out by it for most words, before any pair of
-        skeletons is compared (or kept in `_close`'s cache)."""
-        letters = self.letters
-        missing = sum(cost for letter, cost in reading.drops if letter not in letters)
-        return missing <= reading.allowed + 1e-9
 
 
 @lru_cache(maxsize=65536)
@@ -731,7 +751,12 @@ def _en_readings(word: str) -> tuple[tuple[frozenset[str], ...], tuple[_Reading,
 
 
 def _reading(skeleton: str) -> _Reading:
-    return _Reading(skeleton, _allowed(skeleton), tuple((e, _drop(e)) for e in skeleton))
+    costs: dict[str, float] = {}
+    for e in skeleton:
+        costs[e] = costs.get(e, 0.0) + _drop(e)
+    strong = _mask(e for e in skeleton if e not in _DROP_COST)
+    drops = tuple((_BIT[e], cost) for e, cost in costs.items())
+    return _Reading(skeleton, _allowed(skeleton), _mask(skeleton), strong, drops)
 
 
 @lru_cache(maxsize=65536)
@@ -744,7 +769,21 @@ def renderings(en_word: str, ar_words: Sequence[str]) -> list[int]:
     "Mosul" and الموصل, "Pharaoh" and فرعون. For linking the words of a bead (see
     align.wordlinking)."""
     name = _bare(en_word)
-    return [k for k, word in enumerate(ar_words) if _renders(name, word)]
+    listed, readings = _en_readings(name)
+    if listed or not ar_words:
+        return [k for k, word in enumerate(ar_words) if _renders(name, word)]
+    # The strong letters' part of `_Reading.may_match` first, for all the words at once: it
+    # rules out most words of a bead.
+    letters = np.fromiter(map(_letters, ar_words), dtype=np.int64, count=len(ar_words))
+    possible = np.zeros(len(ar_words), dtype=bool)
+    for reading in readings:
+        possible |= np.bitwise_count(reading.strong & ~letters) <= reading.allowed + 1e-9
+    return [k for k in np.flatnonzero(possible).tolist() if _renders(name, ar_words[k])]
+
+
+@lru_cache(maxsize=65536)
+def _letters(ar_word: str) -> int:
+    return _word_source(ar_word).letters
 
 
 # A document asks about the same few names again and again (half the pairs of the Qur'an's

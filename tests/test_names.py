@@ -8,7 +8,9 @@ from hypothesis import strategies as st
 
 from align.names import (
     _AR_WORD,
+    _BIT,
     NameMismatch,
+    _mask,
     _normalise_ar,
     _Source,
     name_candidates,
@@ -236,9 +238,10 @@ def test_spans_point_at_the_names(en: str) -> None:
 
 
 def test_the_bound_on_a_whole_word_never_rules_out_a_close_spelling() -> None:
-    """`_Source._may_match` skips the comparison of every skeleton pair when letters of the
+    """`_Reading.may_match` skips the comparison of every skeleton pair when letters of the
     English name are missing from all the Arabic word's skeletons; it must never skip a pair
-    that `_close` accepts, and should skip most (that is what it is for)."""
+    that `_close` accepts, and should skip most (that is what it is for). `renderings` asks
+    a looser bound of all the words at once first: it finds what asking each word finds."""
     from align.names import _bare, _close, _en_forms, _en_skeleton, _reading, _word_source
 
     english = [
@@ -311,10 +314,13 @@ def test_the_bound_on_a_whole_word_never_rules_out_a_close_spelling() -> None:
                 for ar in arabic:
                     source = _word_source(ar)
                     pairs += 1
-                    if not source._may_match(_reading(skeleton)):
+                    if not _reading(skeleton).may_match(source.letters):
                         ruled_out += 1
                         assert not any(_close(skeleton, s) for s in source.skeletons), (en, ar)
     assert ruled_out > pairs / 2
+    for en in english:
+        found = [k for k, ar in enumerate(arabic) if _word_source(ar).has(_bare(en))]
+        assert renderings(en, arabic) == found, en
 
 
 def test_a_words_letters_bound_every_skeleton_of_its_readings() -> None:
@@ -327,7 +333,8 @@ def test_a_words_letters_bound_every_skeleton_of_its_readings() -> None:
     for word in sorted(words):
         source = _Source(word)
         classes = {c for skeleton in source.skeletons for letter in skeleton for c in letter}
-        assert classes <= source.letters, word
+        assert classes <= _BIT.keys(), word
+        assert _mask(classes) & ~source.letters == 0, word
 
 
 @pytest.mark.parametrize(
