@@ -749,7 +749,7 @@ def _search(
     types = problem.bead_types()
     costs = _band_costs(problem, i0, j0, lo, hi, types)
     rows = np.arange(len(lo))[:, None]
-    cols = lo[:, None] + np.arange(costs.shape[2])[None, :]
+    cols = lo[:, None] + np.arange(costs.shape[1])[None, :]
     nodes = problem.node_costs(i0 + rows, j0 + cols)
     sizes = np.array(types, dtype=np.int64)
     back = compiled_dp()(costs, nodes, sizes[:, 0], sizes[:, 1], lo, hi, problem.skip_cost)
@@ -764,10 +764,11 @@ def _band_costs(
     hi: np.ndarray,
     types: list[tuple[int, int]],
 ) -> np.ndarray:
-    """costs[t, r, c]: cost of a bead of types[t] ending at node (r, lo[r] + c), relative to
-    (i0, j0); inf where the bead does not fit or is ruled out. Skips are left to the DP."""
+    """costs[r, c, t]: cost of a bead of types[t] ending at node (r, lo[r] + c), relative to
+    (i0, j0); inf where the bead does not fit or is ruled out. Skips are left to the DP.
+    (The types of a node side by side: the compiled loops visit them one after another.)"""
     width = int(np.max(hi - lo)) + 1
-    costs = np.full((len(types), len(lo), width), np.inf, dtype=np.float32)
+    costs = np.full((len(lo), width, len(types)), np.inf, dtype=np.float32)
     sizes = max(problem.params.max_size - 1, 1)
     for r0 in range(1, len(lo), BLOCK_ROWS):
         r1 = min(r0 + BLOCK_ROWS, len(lo))
@@ -822,9 +823,9 @@ def _block_costs(
         where,
         (src.norms, tgt.norms),
         (src.noise, tgt.noise),
-        (src.lengths, tgt.lengths),
+        (np.log(src.lengths * problem.length_ratio + 10.0), np.log(tgt.lengths + 10.0)),
         (src.breaks, tgt.breaks),
-        (problem.length_ratio, problem.params.length_weight, problem.params.paragraph_cost),
+        (problem.params.length_weight, problem.params.paragraph_cost),
     )
 
 
@@ -886,11 +887,12 @@ def _bead_costs(
     weights,
 ):  # pragma: no cover - compiled
     """`Problem.costs` of every matched bead type ending at the nodes of rows r0..r1 of a
-    band (see `_block_costs`): the same operations on the same values in the same order,
-    a run's cosine read from the prefix sums `table` if `summed`, else from `grid` at the
-    rows and columns `where` says. Leaves inf where a bead does not fit or a run is out."""
+    band (see `_block_costs`), equal to rounding: a run's cosine read from the prefix sums
+    `table` if `summed`, else from `grid` at the rows and columns `where` says; the length
+    term from `lengths`, the logarithms of both sides' lengths (log(x / y) as log x - log y,
+    a third of the time). Leaves inf where a bead does not fit or a run is out."""
     r0, r1, i0, j0, m, i_lo, j_lo = bounds
-    ratio, length_weight, paragraph_cost = weights
+    length_weight, paragraph_cost = weights
     for r in range(r0, r1):
         row = i0 + r
         for c in range(hi[r] - lo[r] + 1):
@@ -916,19 +918,18 @@ def _bead_costs(
                 if chance < 1e-6:
                     chance = 1e-6
                 semantic = distance / chance
-                src_len = lengths[0][a - 1, i] * ratio
-                length = abs(np.log((lengths[1][b - 1, j] + 10.0) / (src_len + 10.0)))
+                length = abs(lengths[1][b - 1, j] - lengths[0][a - 1, i])
                 cost = (a * b) * (semantic + length_weight * length)
                 cost += paragraph_cost * (breaks[0][a - 1, i] + breaks[1][b - 1, j])
                 if np.isfinite(cost):
-                    costs[t, r, c] = cost
+                    costs[r, c, t] = cost
 
 
 def _dp(costs, nodes, type_a, type_b, lo, hi, skip):  # pragma: no cover - compiled
     """Banded DP: node row r may reach columns lo[r]..hi[r]; passing through a node adds
     its cost in `nodes`. Returns, per node, the index of the bead type that reaches it
     most cheaply (-1 for the start)."""
-    rows, width = len(lo), costs.shape[2]
+    rows, width = len(lo), costs.shape[1]
     best = np.full((rows, width), np.inf)
     back = np.full((rows, width), -1, dtype=np.int8)
     best[0, 0] = 0.0  # lo[0] is always 0
@@ -940,7 +941,7 @@ def _dp(costs, nodes, type_a, type_b, lo, hi, skip):  # pragma: no cover - compi
                 pr, pj = r - a, j - b
                 if pr < 0 or pj < lo[pr] or pj > hi[pr]:
                     continue
-                step = skip if a == 0 or b == 0 else costs[t, r, c]
+                step = skip if a == 0 or b == 0 else costs[r, c, t]
                 total = best[pr, pj - lo[pr]] + step
                 if total < best[r, c] - 1e-12:
                     best[r, c] = total

@@ -156,11 +156,11 @@ def test_the_compiled_band_costs_are_problem_costs_of_every_bead(embedded):
     checked = 0
     for t, (a, b) in enumerate(types):
         for r in range(24):
-            for c in range(costs.shape[2]):
+            for c in range(costs.shape[1]):
                 j = lo[r] + c
                 fits = a and b and r >= a and j >= b and j <= hi[r]
                 expected = problem.cost(a, b, r - a, j - b) if fits else np.inf
-                found = costs[t, r, c]
+                found = costs[r, c, t]
                 if not np.isfinite(expected) or expected > 1e30:
                     assert found == np.inf, (a, b, r, j)
                 else:
