@@ -766,7 +766,7 @@ def _band_costs(
 ) -> np.ndarray:
     """costs[r, c, t]: cost of a bead of types[t] ending at node (r, lo[r] + c), relative to
     (i0, j0); inf where the bead does not fit or is ruled out. Skips are left to the DP.
-    (The types of a node side by side: the compiled loops visit them one after another.)"""
+    (The types of a node side by side: the DP visits them one after another.)"""
     width = int(np.max(hi - lo)) + 1
     costs = np.full((len(lo), width, len(types)), np.inf, dtype=np.float32)
     sizes = max(problem.params.max_size - 1, 1)
@@ -890,17 +890,23 @@ def _bead_costs(
     band (see `_block_costs`), equal to rounding: a run's cosine read from the prefix sums
     `table` if `summed`, else from `grid` at the rows and columns `where` says; the length
     term from `lengths`, the logarithms of both sides' lengths (log(x / y) as log x - log y,
-    a third of the time). Leaves inf where a bead does not fit or a run is out."""
+    a third of the time); one bead type at a time, whose runs' values lie in order along a
+    row. Leaves inf where a bead does not fit or a run is out."""
     r0, r1, i0, j0, m, i_lo, j_lo = bounds
     length_weight, paragraph_cost = weights
-    for r in range(r0, r1):
-        row = i0 + r
-        for c in range(hi[r] - lo[r] + 1):
-            col = j0 + lo[r] + c
-            for t in range(len(type_a)):
-                a, b = type_a[t], type_b[t]
-                i, j = row - a, col - b
-                if a == 0 or b == 0 or i < i0 or j < j0 or col > m:
+    for t in range(len(type_a)):
+        a, b = type_a[t], type_b[t]
+        if a == 0 or b == 0:
+            continue
+        for r in range(r0, r1):
+            row = i0 + r
+            i = row - a
+            if i < i0:
+                continue
+            for c in range(hi[r] - lo[r] + 1):
+                col = j0 + lo[r] + c
+                j = col - b
+                if j < j0 or col > m:
                     continue
                 if summed:
                     y, x = i - i_lo, j - j_lo
