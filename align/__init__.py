@@ -145,7 +145,7 @@ def align_sentences(
         decisions = Decisions.load(decisions)
     anchors = resolve_anchors(decisions.anchors, src, tgt)[0] if decisions else ()
     links = [(a.src, a.tgt) for a in anchors]
-    with _encoder(model, cache) as encoder:
+    with _encoder(model, cache) as encoder, encoder.keeping(len(src) + len(tgt)):
         beads = align_vectors(src, tgt, encoder, align_params or AlignParams(), links)
         _give_back_memory(len(src) + len(tgt))
         progress.stage(progress.SCORING)

@@ -112,6 +112,7 @@ class CachedEncoder:
         self._read_only = False
         self._release_early = False
         self._recurring = False
+        self._kept: dict[str, np.ndarray] | None = None  # see `keeping`
         # The model's shared memory if the model is known by its files, else one of its own.
         self._recent = (
             _RECENT.setdefault(self._model, OrderedDict())
@@ -159,6 +160,18 @@ class CachedEncoder:
         finally:
             self._recurring = False
 
+    @contextmanager
+    def keeping(self, document_texts: int) -> Iterator[None]:
+        """For the comparison of a document of `document_texts` sentences: within it, if
+        that is fewer than `RELEASE_AFTER`, every vector read or embedded stays in memory
+        until it ends. Scoring asks again for the sentences and runs the aligner read (a
+        fifth of a short document's lookups); a long document's would take too much."""
+        self._kept = {} if document_texts < RELEASE_AFTER else None
+        try:
+            yield
+        finally:
+            self._kept = None
+
     def encode_parts(self, parts: Sequence[Sequence[str]]) -> list[np.ndarray]:
         """The vectors of each list of texts in `parts`, in an array of its own (that can be
         freed alone), as `encode` gives them for all the texts at once: the texts not in
@@ -167,12 +180,17 @@ class CachedEncoder:
         holds the vectors of the texts embedded, no copy of the rows read."""
         rows_of: dict[str, list[tuple[int, int]]] = {}  # (part, row) of each key's texts
         text_of: dict[str, str] = {}
+        results = [np.empty((len(texts), self.dimension), dtype=np.float32) for texts in parts]
+        kept = self._kept if self._kept is not None else {}
         for part, texts in enumerate(parts):
             for row, text in enumerate(texts):
+                vector = kept.get(text)
+                if vector is not None:
+                    results[part][row] = vector
+                    continue
                 key = self._key(text)
                 rows_of.setdefault(key, []).append((part, row))
                 text_of[key] = text
-        results = [np.empty((len(texts), self.dimension), dtype=np.float32) for texts in parts]
 
         def put(keys: Sequence[str], vectors: np.ndarray) -> None:
             """Copy `vectors` (one row a key) into the rows of the results that want them."""
@@ -199,6 +217,9 @@ class CachedEncoder:
         release = getattr(self._encoder, "release", None)
         if release is not None and missing and long:
             release()
+        if self._kept is not None:
+            for key, ((part, row), *_) in rows_of.items():
+                self._kept[text_of[key]] = results[part][row].copy()  # not a caller's row
         return results
 
     @contextmanager

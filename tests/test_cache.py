@@ -577,3 +577,32 @@ def test_threads_share_the_memory_of_words_safely(monkeypatch):
     for thread in threads:
         thread.join()
     assert errors == []
+
+
+def test_a_short_documents_vectors_are_kept_in_memory_while_it_is_compared(tmp_path):
+    """Within `keeping`, asking again for texts read or embedded before (scoring asks for
+    the sentences the aligner read) is answered from memory: here the file is closed, so
+    only memory can answer. A caller's changes to its arrays do not reach the memory, and
+    nothing is kept after."""
+    texts = sentences("a", 5)
+    counting = CountingEncoder()
+    with CachedEncoder(counting, cache_file(tmp_path)) as cached:
+        with cached.keeping(len(texts)):
+            cached.encode_parts([texts])[0][:] = 0
+            cached.close()
+            again = cached.encode([texts[2], "new", texts[2]])
+            assert counting.texts == [*texts, "new"]
+        np.testing.assert_array_equal(again, HashingEncoder().encode([texts[2], "new", texts[2]]))
+        cached.encode([texts[0]])
+    assert counting.texts == [*texts, "new", texts[0]]
+
+
+def test_a_long_documents_vectors_are_not_kept_in_memory(tmp_path, monkeypatch):
+    monkeypatch.setattr(cache_module, "RELEASE_AFTER", 3)
+    texts = sentences("a", 3)
+    counting = CountingEncoder()
+    with CachedEncoder(counting, cache_file(tmp_path)) as cached, cached.keeping(len(texts)):
+        cached.encode(texts)
+        cached.close()
+        cached.encode(texts)
+    assert counting.texts == texts + texts
