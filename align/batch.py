@@ -1,4 +1,5 @@
-"""`align batch`: align many pairs listed in a manifest, in parallel on a Dask cluster.
+"""`align batch`: align many pairs listed in a manifest, in parallel: on worker processes
+of this machine, or on a Dask cluster.
 
 The client (this process) reads the manifest and the input files, sends each pair's texts
 to a worker, and writes what comes back; a worker is a pure function of texts and options.
@@ -14,11 +15,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import logging
+import multiprocessing
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -44,8 +47,10 @@ from align.reporting import format_for_path
 from align.scoring import CATEGORIES, FlagParams
 from align.segmenting import read_presplit, split_sentences
 
-if TYPE_CHECKING:  # dask takes 0.4 s to import: only a cluster needs it
-    from dask.distributed import Client, Future, LocalCluster
+if TYPE_CHECKING:  # dask takes 0.5 s to import: only a cluster needs it
+    from concurrent.futures import Future as LocalFuture
+
+    from dask.distributed import Client, Future
 
 DONE, SKIPPED, FAILED, WARNING = "done", "skipped", "failed", "warning"
 SUMMARY_COLUMNS = (
@@ -280,76 +285,73 @@ def _encoder(options: Options) -> Encoder:
 # --- running --------------------------------------------------------------------------------
 
 
-@contextmanager
-def open_client(scheduler: str | None, jobs: int) -> Iterator[Client | None]:
-    """A client of the Dask cluster at address `scheduler`, or else of a new cluster of
-    `jobs` single-threaded worker processes on this machine, closed on exit; None for one
-    job on this machine, which `run` does in this process: a cluster would cost it about
-    3 s to start and each pair some 10% more (the 114 suras, warm: 22.7 s against 19.7).
-    (Workers are spawned: a script that calls this needs the `if __name__ == "__main__":`
-    guard.)"""
-    if not scheduler and jobs == 1:
-        yield None
-        return
-    from dask.distributed import Client
+@dataclass(frozen=True)
+class LocalWorkers:
+    """`jobs` worker processes on this machine, started by `run` for its pairs."""
 
+    jobs: int
+
+
+@contextmanager
+def open_client(scheduler: str | None, jobs: int) -> Iterator[Client | LocalWorkers | None]:
+    """A client of the Dask cluster at address `scheduler`, closed on exit; else
+    `LocalWorkers` for several jobs; None for one job, which `run` does in this process.
+    (Local workers are spawned: a script that calls this needs the
+    `if __name__ == "__main__":` guard.)"""
     if scheduler:
+        from dask.distributed import Client
+
         with Client(scheduler) as client:
             yield client
-        return
-    with local_cluster(jobs) as cluster, Client(cluster) as client:
-        yield client
-
-
-def local_cluster(jobs: int) -> LocalCluster:
-    """A cluster of `jobs` single-threaded worker processes on this machine, no dashboard,
-    logging only what is critical (a failure is reported with its pair instead).
-
-    Dask's nanny would start each worker with MALLOC_TRIM_THRESHOLD_ set, which freezes
-    glibc's mmap threshold: every array of more than 128 KiB is then mapped and unmapped
-    anew, and the 114 suras' warm batch took 60% longer. Unset, malloc keeps its defaults."""
-    import dask
-    from dask.distributed import LocalCluster
-
-    no_trim = {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}
-    with dask.config.set(no_trim):
-        return LocalCluster(
-            n_workers=jobs,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            # The scheduler serves HTTP even so: on any free port, lest a second batch warn
-            # that the default port is taken.
-            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
-            silence_logs=logging.CRITICAL,
-        )
+    else:
+        yield LocalWorkers(jobs) if jobs > 1 else None
 
 
 def run(
-    client: Client | None,
+    client: Client | LocalWorkers | None,
     pairs: Sequence[Pair],
     options: Options,
     force: bool = False,
     on_row: Callable[[Row], None] | None = None,
 ) -> list[Row]:
-    """Align every pair on the cluster of `client` and write its output; returns one row
-    per pair, in order, and calls `on_row` as each pair finishes. Pairs that are up to
-    date are skipped unless `force`. Input is read just before a pair is sent, and at most
-    a few pairs per worker thread are in flight, so memory stays small for any batch.
-    With no client, the pairs run one after another in this process."""
-    if client is None:
-        return _run_here(pairs, options, force, on_row)
-    from dask.distributed import as_completed
-
+    """Align every pair on the cluster of `client` or the `LocalWorkers` and write its
+    output; returns one row per pair, in order, and calls `on_row` as each pair finishes.
+    Pairs that are up to date are skipped unless `force`. Input is read just before a
+    pair is sent, and at most a few pairs per worker thread are in flight, so memory stays
+    small for any batch. With no client, the pairs run one after another in this process."""
     rows: dict[int, Row] = {}
-    waiting = iter(pairs)
-    sent: dict[Future, Pair] = {}
-    finished = as_completed()
 
     def finish(row: Row) -> None:
         rows[row.pair.number] = row
         if on_row:
             on_row(row)
+
+    if client is None:
+        for pair in pairs:
+            task = _task_or_row(pair, options, force)
+            if isinstance(task, Row):
+                finish(task)
+            else:
+                finish(_written(pair, partial(align_task, task, options)))
+    elif isinstance(client, LocalWorkers):
+        _run_on_local_workers(client.jobs, pairs, options, force, finish)
+    else:
+        _run_on_cluster(client, pairs, options, force, finish)
+    return [rows[pair.number] for pair in pairs]
+
+
+def _run_on_cluster(
+    client: Client,
+    pairs: Sequence[Pair],
+    options: Options,
+    force: bool,
+    finish: Callable[[Row], None],
+) -> None:
+    from dask.distributed import as_completed
+
+    waiting = iter(pairs)
+    sent: dict[Future, Pair] = {}
+    finished = as_completed()
 
     def send_next() -> bool:
         for pair in waiting:
@@ -373,24 +375,63 @@ def run(
     for future in finished:
         finish(collect(future, sent.pop(future)))
         send_next()
-    return [rows[pair.number] for pair in pairs]
 
 
-def _run_here(
+def _run_on_local_workers(
+    jobs: int,
     pairs: Sequence[Pair],
     options: Options,
     force: bool,
-    on_row: Callable[[Row], None] | None,
-) -> list[Row]:
-    """`run` without a cluster: each pair aligned in this process and written at once."""
-    rows = []
-    for pair in pairs:
-        task = _task_or_row(pair, options, force)
-        row = task if isinstance(task, Row) else _written(pair, partial(align_task, task, options))
-        rows.append(row)
-        if on_row:
-            on_row(row)
-    return rows
+    finish: Callable[[Row], None],
+    work: Callable[[Task, Options], tuple[str, Stats]] = align_task,
+) -> None:
+    """`run` on `jobs` worker processes of this machine (a process pool: a local Dask
+    cluster cost the 114 suras' warm batch on 2 cores some 3 s, and each pair more). When a
+    worker dies (out of memory, as a rule), the pairs it and the others had in hand are
+    run again, each alone: a pair whose worker dies then fails."""
+    waiting = deque(pairs)
+    while waiting:
+        for pair in _until_a_worker_dies(jobs, waiting, options, force, finish, work):
+            if _until_a_worker_dies(1, deque([pair]), options, force, finish, work):
+                finish(Row(pair, _failed("the worker aligning it died: out of memory?")))
+
+
+def _until_a_worker_dies(
+    jobs: int,
+    waiting: deque[Pair],
+    options: Options,
+    force: bool,
+    finish: Callable[[Row], None],
+    work: Callable[[Task, Options], tuple[str, Stats]],
+) -> list[Pair]:
+    """Run the pairs of `waiting` (taken from its left, a few per worker at a time, so that
+    memory stays small for any batch) on a new pool of `jobs` worker processes, until none
+    is left or a worker dies; the pairs in hand when it died, to be run again."""
+    sent: dict[LocalFuture, Pair] = {}
+    context = multiprocessing.get_context("spawn")  # no fork of a process with threads
+    with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+        while True:
+            while len(sent) < max(4, 2 * jobs) and waiting:
+                pair = waiting.popleft()
+                task = _task_or_row(pair, options, force)
+                if isinstance(task, Row):
+                    finish(task)
+                    continue
+                try:
+                    sent[pool.submit(work, task, options)] = pair
+                except BrokenProcessPool:
+                    return [*sent.values(), pair]
+            if not sent:
+                return []
+            done, _ = wait(sent, return_when=FIRST_COMPLETED)
+            died = False
+            for future in done:
+                if isinstance(future.exception(), BrokenProcessPool):
+                    died = True
+                else:
+                    finish(_written(sent.pop(future), future.result))
+            if died:
+                return list(sent.values())
 
 
 def _task_or_row(pair: Pair, options: Options, force: bool) -> Task | Row:

@@ -561,7 +561,8 @@ def batch(
         align_params=align_params(max_beads, fast),
         flag_params=FlagParams(sensitivity=sensitivity),
         max_input_bytes=max_input_size,
-        # A Dask worker runs one pair per thread it has: one BLAS thread per pair then.
+        # A Dask worker runs one pair per thread it has: one BLAS thread per pair then; local
+        # workers share the cores.
         threads=1 if scheduler else max(1, (os.cpu_count() or 1) // jobs),
         use_cache=not no_cache,
         # Unless given, each worker finds the default folder itself: it may be elsewhere.

@@ -1,10 +1,12 @@
-"""`align batch`: manifests, parallel runs on a local or existing Dask cluster, resuming,
-failures, and outputs that stay whole when a worker or the batch itself is killed."""
+"""`align batch`: manifests, parallel runs on local worker processes or an existing Dask
+cluster, resuming, failures, and outputs that stay whole when a worker or the batch itself
+is killed."""
 
 from __future__ import annotations
 
 import csv
 import json
+import logging
 import os
 import signal
 import subprocess
@@ -18,6 +20,7 @@ import pytest
 from dask.distributed import Client, LocalCluster, get_task_stream
 
 from align.batch import (
+    LocalWorkers,
     ManifestError,
     Options,
     PairError,
@@ -25,7 +28,6 @@ from align.batch import (
     Task,
     align_task,
     collect,
-    local_cluster,
     parse_manifest,
     read_manifest,
     run,
@@ -123,10 +125,21 @@ def wait_for(condition, timeout: float = 120) -> None:
         time.sleep(0.02)
 
 
+def local_cluster() -> LocalCluster:
+    """A Dask cluster of two worker processes, to be named by --scheduler."""
+    return LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        dashboard_address=None,
+        scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+        silence_logs=logging.CRITICAL,
+    )
+
+
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[LocalCluster]:
     """An existing cluster for --scheduler runs."""
-    with local_cluster(2) as cluster:
+    with local_cluster() as cluster:
         yield cluster
 
 
@@ -209,7 +222,7 @@ def test_a_local_run_writes_every_output_and_the_summary(tmp_path):
     assert [r["status"] for r in table] == ["done"] * 4 and table[3]["beads"] == "3"
 
 
-@pytest.mark.parametrize("where", ["on a cluster", "in this process"])
+@pytest.mark.parametrize("where", ["on a cluster", "on local workers", "in this process"])
 def test_a_run_resumes_and_force_redoes_everything(tmp_path, request, where):
     pairs = read_manifest(short_pairs(tmp_path, 3))
     outputs = [pair.output for pair in pairs]
@@ -224,6 +237,8 @@ def test_a_run_resumes_and_force_redoes_everything(tmp_path, request, where):
         client = None
         if where == "on a cluster":
             client = stack.enter_context(Client(request.getfixturevalue("cluster")))
+        elif where == "on local workers":
+            client = LocalWorkers(2)
         assert outcome() == ["done"] * 3
         written = [p.stat().st_mtime_ns for p in outputs]
         assert outcome() == ["skipped"] * 3
@@ -266,15 +281,15 @@ def test_one_job_runs_in_this_process_and_a_failing_pair_fails_alone(tmp_path, m
     from align import batch as batching
     from align.cli import main
 
-    def no_cluster(jobs: int) -> LocalCluster:
-        raise AssertionError("a cluster was started for one job")
+    def no_workers(*args) -> None:
+        raise AssertionError("workers were started for one job")
 
     def fails_on_pair_1(task: Task, options: Options):
         if task.src_name.endswith("1.txt"):
             raise PairError(f"{task.tgt_name} holds no sentence")
         return align_task(task, options)
 
-    monkeypatch.setattr(batching, "local_cluster", no_cluster)
+    monkeypatch.setattr(batching, "_run_on_local_workers", no_workers)
     monkeypatch.setattr(batching, "align_task", fails_on_pair_1)
     manifest = short_pairs(tmp_path, 3)
     with manifest.open("a") as file:
@@ -313,14 +328,6 @@ def test_a_run_on_an_existing_cluster(tmp_path, cluster):
         check_report(tmp_path / "out" / f"{k}.json", *inputs(tmp_path, k))
 
 
-def test_local_workers_keep_mallocs_own_mmap_threshold(cluster):
-    """Dask's default MALLOC_TRIM_THRESHOLD_ made every array over 128 KiB a fresh mmap:
-    the warm batch took 60% longer."""
-    with Client(cluster) as client:
-        found = client.run(lambda: os.environ.get("MALLOC_TRIM_THRESHOLD_"))
-    assert len(found) == 2 and set(found.values()) == {None}
-
-
 def test_an_interrupted_write_leaves_the_old_output_and_no_temporary_file(tmp_path, monkeypatch):
     output = write(tmp_path / "out.json", "old")
 
@@ -340,7 +347,7 @@ def test_an_interrupted_write_leaves_the_old_output_and_no_temporary_file(tmp_pa
 def test_a_killed_worker_is_replaced_and_the_batch_completes(tmp_path):
     manifest, original, translation = seed_pairs(tmp_path, 3)
     outputs = [tmp_path / "out" / f"{k}.json" for k in range(3)]
-    with local_cluster(2) as cluster, Client(cluster) as client:
+    with local_cluster() as cluster, Client(cluster) as client:
         process = subprocess.Popen(
             command(manifest, "--scheduler", cluster.scheduler_address),
             stderr=subprocess.PIPE,
@@ -424,3 +431,34 @@ def test_a_pair_whose_every_worker_died_fails_with_the_likely_reason(tmp_path):
     row = batching.collect(future, pair)
     assert row.status == "failed: every worker that tried it died (KilledWorker): out of memory?"
     assert future.released and not out.exists()
+
+
+def dies_on_pair_1(task: Task, options: Options) -> tuple:
+    """`align_task`, but the worker process dies (as if out of memory) on pair 1."""
+    if task.src_name.endswith("1.txt"):
+        os._exit(1)
+    return align_task(task, options)
+
+
+def test_a_pair_whose_local_worker_dies_fails_alone_and_the_others_complete(tmp_path):
+    """The pairs in hand when a local worker died are run again, each alone: the one whose
+    worker dies again fails with the likely reason; the others, and those after, are done."""
+    from align import batch as batching
+
+    pairs = read_manifest(short_pairs(tmp_path, 5))
+    rows: list[Row] = []
+    batching._run_on_local_workers(
+        2, pairs, Options(use_cache=False), False, rows.append, dies_on_pair_1
+    )
+    found = {row.pair.number: row.status for row in rows}
+    assert len(rows) == 5
+    assert found == {
+        1: "done",
+        2: "failed: the worker aligning it died: out of memory?",
+        3: "done",
+        4: "done",
+        5: "done",
+    }
+    for k in (0, 2, 3, 4):
+        check_report(tmp_path / "out" / f"{k}.json", *inputs(tmp_path, k))
+    assert not (tmp_path / "out" / "1.json").exists()
