@@ -541,6 +541,35 @@ def test_an_unrelated_sentence_put_into_a_verses_bead_is_an_addition(use_encoder
 @pytest.mark.parametrize(
     ("sura", "at", "stranger"),
     [
+        (
+            "062",
+            9,
+            "All children, whether born in or out of wedlock, shall enjoy the same social "
+            "protection.",
+        ),
+        ("072", 7, "Everyone has the right to life, liberty and the security of person."),
+    ],
+)
+def test_an_unrelated_sentence_merged_into_a_verse_rendered_in_two_is_an_addition(
+    use_encoder, sura, at, stranger
+):
+    """Suras 62 and 72 (Yusuf Ali) with a sentence of the UDHR put after a verse's
+    rendering: the search merges it into that verse's bead (one verse, two sentences). In a
+    classical text a sentence far from its own verse proves little, but no verse of the
+    sura comes near this one: it is an addition, and the verse keeps its rendering."""
+    import align
+
+    src, tgt = corpus_lines("quran-yusufali", sura)
+    tgt = [*tgt[:at], stranger, *tgt[at:]]
+    beads = align.align_sentences(src, tgt, "ar", "en", use_encoder, cache=False).beads
+    (bead,) = [b for b in beads if at in b.tgt]
+    additions = [f for f in bead.flags if f.category == "addition"]
+    assert [f.tgt_spans for f in additions] == [(stranger,)], bead
+
+
+@pytest.mark.parametrize(
+    ("sura", "at", "stranger"),
+    [
         ("099", 2, "Motherhood and childhood are entitled to special care and assistance."),
         (
             "113",
