@@ -184,11 +184,11 @@ def score_beads(
     ]
     words = link_beads([(s.src, s.tgt) for s in sides_of], src_lang, tgt_lang, encoder)
     scale = _cover_scale(words) if encoder is not None else None
-    strangers = (
-        _strangers_of_two(matched, words, alone, src_texts, tgt_texts, encoder, typical, params)
-        if encoder is not None and not by_vectors
-        else {}
-    )
+    strangers = {}
+    if encoder is not None and not by_vectors:
+        limit = params.pair_nearest * typical * params.sensitivity
+        far = _far_of_two(matched, words, alone, limit, params)
+        strangers = _strangers(far, src_texts, tgt_texts, encoder, limit)
     partials = (
         _runs_without_counterpart(matched, words, src_texts, tgt_texts, encoder, typical, params)
         if encoder is not None
@@ -514,28 +514,17 @@ def _sentence_flags(
     return flags
 
 
-def _strangers_of_two(
+def _far_of_two(
     beads: Sequence[Bead],
     words: Sequence[BeadWords],
     alone: dict[int, tuple[list[float], list[float]]],
-    src_texts: list[str],
-    tgt_texts: list[str],
-    encoder: Encoder,
-    typical: float,
+    limit: float,
     params: FlagParams,
-) -> dict[int, list[Flag]]:
-    """Whole additions in a classical text's beads that render one verse by two sentences:
-    a sentence of `pair_words` content words or more that no verse of the document comes
-    near (its greatest similarity to any of them below `pair_nearest` times the document's
-    median bead similarity) says something the original does not. The aligner merges such
-    a sentence into its neighbour's bead rather than leave it unmatched, and in a
-    classical text a sentence far from its own verse proves little (a verse rendered by
-    several sentences, each far from the whole: see `_sentence_flags`); far from every
-    verse it is a stranger. A short sentence ("To dwell therein.") is a fragment whose
-    vector says little. The original's sentences are embedded (the aligner has, so a
-    cached encoder has them) only where a sentence is far enough from its own verse."""
-    limit = params.pair_nearest * typical * params.sensitivity
-    found = []  # (bead, sentence k of its translation)
+) -> list[tuple[Bead, int]]:
+    """(bead, k) for each translation sentence k of a bead that renders one verse by two
+    sentences, of `pair_words` content words or more, below `limit` similarity to the verse
+    alone. A short sentence ("To dwell therein.") is a fragment whose vector says little."""
+    found = []
     for bead, linked in zip(beads, words, strict=True):
         sims = alone.get(id(bead), ([], []))[1]
         if len(bead.src) != 1 or len(sims) != 2:
@@ -544,6 +533,25 @@ def _strangers_of_two(
             content = sum(t.content for t in linked.tgt if t.sentence == k)
             if content >= params.pair_words and similarity < limit:
                 found.append((bead, k))
+    return found
+
+
+def _strangers(
+    found: list[tuple[Bead, int]],
+    src_texts: list[str],
+    tgt_texts: list[str],
+    encoder: Encoder,
+    limit: float,
+) -> dict[int, list[Flag]]:
+    """Whole additions in a classical text's beads that render one verse by two sentences
+    (`found`, see `_far_of_two`): a sentence that no verse of the document comes near (its
+    greatest similarity to any of them below `limit`: `pair_nearest` times the document's
+    median bead similarity) says something the original does not. The aligner merges such
+    a sentence into its neighbour's bead rather than leave it unmatched, and in a classical
+    text a sentence far from its own verse proves little (a verse rendered by several
+    sentences, each far from the whole: see `_sentence_flags`); far from every verse it is
+    a stranger. The original's sentences are embedded (the aligner has, so a cached encoder
+    has them) only where some sentence is far enough from its own verse."""
     if not found:
         return {}
     strangers, originals = embed_parts(
