@@ -8,7 +8,10 @@
 Every run is a fresh process, timed from start to exit (wall and CPU seconds), with its
 peak resident memory (RSS) from the operating system. "Cold" is an empty vector cache (a
 new folder), "warm" the same command again on the cache the cold run filled. The compiled
-DP (numba's cache, beside the installed package) is kept, as a user's would be. Groups:
+DP (numba's cache, beside the installed package) is kept, as a user's would be, and the
+package is byte-compiled first, as pip does when it installs it (an editable install under
+PYTHONDONTWRITEBYTECODE, as on the machines of this project, would compile every module
+of `align` anew in every process: 0.1 s). Groups:
 - `whole`: the Qur'an as one document (6,236 verses, 10,532 sentences) through
   `align report`, cold, warm and `--fast`; Bertalign 2.0.1 on it.
 - `suras`: the 114 suras, each a document, through `align eval` and `align batch` (JSON
@@ -36,6 +39,7 @@ one group (same run), not absolute seconds.
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import platform
@@ -72,6 +76,7 @@ def main() -> None:
     parser.add_argument("--note", default="", help="said about the machine in the results")
     args = parser.parse_args()
     groups = [g for g in GROUPS if g in (args.only or GROUPS)]
+    compileall.compile_dir(ROOT / "align", quiet=1)
     with tempfile.TemporaryDirectory() as work:
         bench = Bench(Path(work), not args.no_bertalign)
         for group in groups:  # the results are written after each group
