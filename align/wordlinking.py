@@ -318,21 +318,18 @@ def _itermax(sims: np.ndarray, params: LinkParams) -> list[tuple[int, int]]:
     columns still without a link, `rounds` times in all, each above `params.floor`."""
     if not sims.size:
         return []
-    links: set[tuple[int, int]] = set()
-    free_rows = np.ones(sims.shape[0], dtype=bool)
-    free_cols = np.ones(sims.shape[1], dtype=bool)
+    rows = np.arange(sims.shape[0])
+    links: list[tuple[int, int]] = []
+    masked = sims
     for _ in range(params.rounds):
-        masked = np.where(free_rows[:, None] & free_cols[None, :], sims, -1.0)
         best_col = masked.argmax(axis=1)
         best_row = masked.argmax(axis=0)
-        new = [
-            (i, int(j))
-            for i, j in enumerate(best_col)
-            if best_row[j] == i and masked[i, j] >= params.floor
-        ]
-        if not new:
+        mutual = (best_row[best_col] == rows) & (masked[rows, best_col] >= params.floor)
+        if not mutual.any():
             break
-        for i, j in new:
-            links.add((i, j))
-            free_rows[i] = free_cols[j] = False
-    return sorted(links)
+        new_rows, new_cols = rows[mutual], best_col[mutual]
+        links += zip(new_rows.tolist(), new_cols.tolist(), strict=True)
+        masked = masked.copy() if masked is sims else masked
+        masked[new_rows, :] = -1.0
+        masked[:, new_cols] = -1.0
+    return sorted(set(links))
