@@ -688,7 +688,14 @@ def join_lead_ins(
     """Give each unmatched lead-in ("Now, therefore,", "He said:"; `lead_ins` marks them,
     source then target) to the matched bead that follows it: it has little meaning of its
     own for the encoder to match, and reads as the start of that bead. Never across a
-    barrier."""
+    barrier.
+
+    Where the host has several sentences on the other side and the first of them is no
+    counterpart of its own side (the host is closer without it, sums of sentence vectors),
+    that sentence is the
+    lead-in's counterpart instead, and the two make a bead of their own: the verse "الم"
+    with Pickthall's "Alif." "Lam." "Mim.", which the search left unmatched and whose
+    verse it merged into the next verse's bead."""
     fixed, beads = set(barriers or []), list(beads)
     for k in range(len(beads) - 2, -1, -1):
         bead, host = beads[k], beads[k + 1]
@@ -699,10 +706,27 @@ def join_lead_ins(
             continue
         marks = lead_ins[0] if side == "src" else lead_ins[1]
         if all(marks[i] for i in getattr(bead, side)):
-            src, tgt = bead.src + host.src, bead.tgt + host.tgt
-            merged = Bead(src, tgt, problem.summed_similarity(src, tgt), host.cost)
-            beads[k : k + 2] = [merged]
+            beads[k : k + 2] = _led_in(problem, bead, host, side)
     return beads
+
+
+def _led_in(problem: Problem, lead: Bead, host: Bead, side: str) -> list[Bead]:
+    """The unmatched lead-in `lead` (of `side`) with the bead `host` it opens: one bead, or
+    two where the host's first sentence of the other side belongs with the lead-in (see
+    `join_lead_ins`)."""
+    others = getattr(host, _OTHER[side])
+    if len(others) > 1:
+        rest = {_OTHER[side]: others[1:], side: getattr(host, side)}
+        closer = problem.summed_similarity(rest["src"], rest["tgt"])
+        if closer > problem.summed_similarity(host.src, host.tgt):
+            first = {_OTHER[side]: others[:1], side: getattr(lead, side)}
+            opening = problem.summed_similarity(first["src"], first["tgt"])
+            return [
+                Bead(first["src"], first["tgt"], opening, host.cost),
+                Bead(rest["src"], rest["tgt"], closer, host.cost),
+            ]
+    src, tgt = lead.src + host.src, lead.tgt + host.tgt
+    return [Bead(src, tgt, problem.summed_similarity(src, tgt), host.cost)]
 
 
 def search(

@@ -27,6 +27,13 @@ _ARABIC_ABBREVIATION = re.compile(r"(?:^|\s)[\u0621-\u064A]\.\s*$")
 # marks (U+06D6-U+06DC), a dash between spaces.
 _CLAUSE_END = re.compile(r"(?<=[,;:!?.،؛؟\u06d6-\u06dc])\s+|\s+[-–—]+\s+")
 _LEAD_IN_END = re.compile(r"[,;:،؛]\s*$")
+# English names of the disjoined letters that open 29 suras (Pickthall's and Yusuf Ali's
+# spellings): Alif Lam Mim, Ha Mim, Ta Sin, Kaf Ha Ya 'Ain Sad, Qaf, Nun ...
+_LETTER_NAMES = frozenset(
+    ("alif", "lam", "mim", "ra", "sad", "kaf", "ha", "ya", "ain", "a'in", "'ain", "ta", "sin")
+).union(("qaf", "nun"))
+_LETTER_WORD = re.compile(r"[a-z']+")
+_LETTERS_ONLY = re.compile(r"[A-Za-z'\s.,:;!-]+")
 _INTERJECTION = re.compile(r"^(?:\w+[\s,']*){1,4}!$")
 
 
@@ -97,7 +104,12 @@ def sentence_edges(text: str, min_chars: int) -> tuple[str, str]:
 
 def is_lead_in(text: str, max_words: int = 3) -> bool:
     """True for a short line that opens what follows rather than saying something of its
-    own: a few words ending in a comma or colon ("Now, therefore,", "He said:", "وبعد،")."""
+    own: a few words ending in a comma or colon ("Now, therefore,", "He said:", "وبعد،"), or
+    the English names of the letters that open some suras ("Alif.", "Ha-Mim.", "Ya Sin."),
+    which a translation may set as lines of their own."""
+    words = _LETTER_WORD.findall(text.lower())
+    if words and _LETTERS_ONLY.fullmatch(text) and all(w in _LETTER_NAMES for w in words):
+        return True
     return bool(_LEAD_IN_END.search(text)) and len(text.split()) <= max_words
 
 

@@ -24,6 +24,7 @@ from align.aligning import (
     unsure_beads,
     with_runs,
 )
+from tests.conftest import ROOT
 
 
 def unit(x: np.ndarray) -> np.ndarray:
@@ -455,6 +456,37 @@ def test_an_unmatched_lead_in_joins_the_bead_it_opens():
     assert join_lead_ins(problem, beads, lead_ins, barriers=[(1, 2)])[1].tgt == (1,)
     not_lead_ins = ([False] * 3, [False] * 4)
     assert join_lead_ins(problem, beads, not_lead_ins) == beads
+
+
+def test_a_lead_in_takes_the_first_sentence_of_its_host_that_is_none_of_the_hosts():
+    rng = np.random.default_rng(5)
+    a, b, c, x = np.linalg.qr(rng.normal(size=(32, 4)))[0].T  # orthogonal
+    src = unit(np.vstack([x, b, c]))  # source 0, like "الم", says nothing of target 1
+    tgt = unit(np.vstack([a, b, c]))
+    problem = make_problem(src, tgt, np.full(3, 40), np.full(3, 40), AlignParams())
+    beads = [Bead((), (0,), np.nan, 1), Bead((0, 1), (1,), 0.7, 0.3), Bead((2,), (2,), 1, 0.1)]
+    lead_ins = ([False] * 3, [True, False, False])
+    joined = [(b.src, b.tgt) for b in join_lead_ins(problem, beads, lead_ins)]
+    assert joined == [((0,), (0,)), ((1,), (1,)), ((2,), (2,))]
+    # a first sentence that belongs to the host stays: the lead-in joins the whole bead
+    src = unit(np.vstack([b, b, c]))  # source 0 says what target 1 says
+    problem = make_problem(src, tgt, np.full(3, 40), np.full(3, 40), AlignParams())
+    joined = [(b.src, b.tgt) for b in join_lead_ins(problem, beads, lead_ins)]
+    assert joined == [((0, 1), (0, 1)), ((2,), (2,))]
+
+
+def test_the_letters_opening_a_sura_set_as_lines_of_their_own_are_no_additions(use_encoder):
+    """Sura 2 (Pickthall) renders its first verse, الم, by three lines ("Alif." "Lam."
+    "Mim."): the search left them unmatched (three "additions") and merged the verse into
+    the next verse's bead (an "omission"). They open that bead, and take its first verse."""
+    import align
+
+    folder = ROOT / "corpora" / "quran-pickthall"
+    src = (folder / "002.src").read_text(encoding="utf-8").splitlines()[:8]
+    tgt = (folder / "002.tgt").read_text(encoding="utf-8").splitlines()[:10]
+    beads = align.align_sentences(src, tgt, "ar", "en", use_encoder, cache=False).beads
+    assert [(b.src, b.tgt) for b in beads[:2]] == [((0,), (0, 1, 2)), ((1,), (3,))]
+    assert [f for b in beads[:2] for f in b.flags] == []
 
 
 def test_boundary_costs_of_a_band_of_nodes_are_those_of_each_node():
