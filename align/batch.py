@@ -16,6 +16,7 @@ import csv
 import io
 import json
 import multiprocessing
+import os
 import threading
 import time
 from collections import Counter, deque
@@ -409,7 +410,8 @@ def _until_a_worker_dies(
     is left or a worker dies; the pairs in hand when it died, to be run again."""
     sent: dict[LocalFuture, Pair] = {}
     context = multiprocessing.get_context("spawn")  # no fork of a process with threads
-    with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+    follow = {"initializer": _follow, "initargs": (os.getpid(),)}
+    with ProcessPoolExecutor(jobs, mp_context=context, **follow) as pool:
         while True:
             while len(sent) < max(4, 2 * jobs) and waiting:
                 pair = waiting.popleft()
@@ -432,6 +434,18 @@ def _until_a_worker_dies(
                     finish(_written(sent.pop(future), future.result))
             if died:
                 return list(sent.values())
+
+
+def _follow(batch: int) -> None:
+    """In a local worker: exit once the batch process `batch` is gone. Killed, it cannot
+    stop its workers, which would otherwise wait for pairs forever (with the model loaded)."""
+    threading.Thread(target=_exit_when_orphaned, args=(batch,), daemon=True).start()
+
+
+def _exit_when_orphaned(batch: int) -> None:
+    while os.getppid() == batch:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def _task_or_row(pair: Pair, options: Options, force: bool) -> Task | Row:

@@ -365,13 +365,38 @@ def test_a_killed_worker_is_replaced_and_the_batch_completes(tmp_path):
     assert not list(tmp_path.rglob("*.tmp"))
 
 
+def children(pid: int) -> set[int]:
+    """The processes whose parent is `pid` (from /proc)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
 def test_a_killed_batch_leaves_whole_outputs_and_a_rerun_finishes_it(tmp_path):
+    """... and its local workers, which nobody stops, exit by themselves."""
     manifest, original, translation = seed_pairs(tmp_path, 4)
     outputs = [tmp_path / "out" / f"{k}.json" for k in range(4)]
     process = subprocess.Popen(command(manifest, "--jobs", "2"), stderr=subprocess.DEVNULL)
     wait_for(lambda: any(p.exists() for p in outputs))
+    workers = children(process.pid)
+    assert len(workers) >= 2  # the workers (and multiprocessing's resource tracker)
     process.send_signal(signal.SIGKILL)
     process.wait()
+    wait_for(lambda: not any(alive(pid) for pid in workers), timeout=30)
     written = [p for p in outputs if p.exists()]
     assert 0 < len(written) < len(outputs)
     for output in written:
