@@ -409,9 +409,7 @@ def _until_a_worker_dies(
     memory stays small for any batch) on a new pool of `jobs` worker processes, until none
     is left or a worker dies; the pairs in hand when it died, to be run again."""
     sent: dict[LocalFuture, Pair] = {}
-    context = multiprocessing.get_context("spawn")  # no fork of a process with threads
-    follow = {"initializer": _follow, "initargs": (os.getpid(),)}
-    with ProcessPoolExecutor(jobs, mp_context=context, **follow) as pool:
+    with local_pool(jobs) as pool:
         while True:
             while len(sent) < max(4, 2 * jobs) and waiting:
                 pair = waiting.popleft()
@@ -434,6 +432,13 @@ def _until_a_worker_dies(
                     finish(_written(sent.pop(future), future.result))
             if died:
                 return list(sent.values())
+
+
+def local_pool(jobs: int) -> ProcessPoolExecutor:
+    """A pool of `jobs` worker processes on this machine, spawned (no fork of a process
+    with threads), each of which exits once this process is gone."""
+    context = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(jobs, context, _follow, (os.getpid(),))
 
 
 def _follow(batch: int) -> None:

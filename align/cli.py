@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import functools
 import math
-import multiprocessing
 import os
 import sys
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack, closing, nullcontext
 from dataclasses import replace
 from pathlib import Path
@@ -19,6 +17,7 @@ import click
 import platformdirs
 
 import align
+from align import batch as batching
 from align import progress
 from align.aligning import AlignParams
 from align.anchoring import AnchorError
@@ -439,8 +438,7 @@ def _beads_in_workers(
     """`_document_beads` of every document on `jobs` worker processes, the longest
     documents first; `encoder` is the arguments of `_worker_encoder`."""
     order = sorted(range(len(documents)), key=lambda k: -len(documents[k].src + documents[k].tgt))
-    context = multiprocessing.get_context("spawn")  # no fork of a process with threads
-    with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+    with batching.local_pool(jobs) as pool:
         futures = {k: pool.submit(_worker_beads, documents[k], params, encoder) for k in order}
         try:
             return [futures[k].result() for k in range(len(documents))]
@@ -546,8 +544,6 @@ def batch(
     A pair that failed makes the exit status 1, as does bad input (e.g. a malformed
     manifest line: nothing is run then).
     """
-    from align import batch as batching  # dask takes a while to import: only when needed
-
     path = Path(manifest)
     pairs = batching.read_manifest(path, max_input_size)
     summary = batching.Summary.beside(path, summary_prefix)
