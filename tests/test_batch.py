@@ -459,15 +459,19 @@ def test_a_pair_whose_every_worker_died_fails_with_the_likely_reason(tmp_path):
 
 
 def dies_on_pair_1(task: Task, options: Options) -> tuple:
-    """`align_task`, but the worker process dies (as if out of memory) on pair 1."""
+    """`align_task`, but the worker process dies (as if out of memory) on pair 1, and the
+    pair fails on pair 3."""
     if task.src_name.endswith("1.txt"):
         os._exit(1)
+    if task.src_name.endswith("3.txt"):
+        raise PairError(f"{task.tgt_name} holds no sentence")
     return align_task(task, options)
 
 
 def test_a_pair_whose_local_worker_dies_fails_alone_and_the_others_complete(tmp_path):
     """The pairs in hand when a local worker died are run again, each alone: the one whose
-    worker dies again fails with the likely reason; the others, and those after, are done."""
+    worker dies again fails with the likely reason; the others, and those after, are done.
+    A pair that fails on its worker fails alone, as in this process."""
     from align import batch as batching
 
     pairs = read_manifest(short_pairs(tmp_path, 5))
@@ -481,9 +485,9 @@ def test_a_pair_whose_local_worker_dies_fails_alone_and_the_others_complete(tmp_
         1: "done",
         2: "failed: the worker aligning it died: out of memory?",
         3: "done",
-        4: "done",
+        4: f"failed: {tmp_path / 'en' / '3.txt'} holds no sentence",
         5: "done",
     }
-    for k in (0, 2, 3, 4):
+    for k in (0, 2, 4):
         check_report(tmp_path / "out" / f"{k}.json", *inputs(tmp_path, k))
     assert not (tmp_path / "out" / "1.json").exists()
