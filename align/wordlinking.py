@@ -300,7 +300,7 @@ def _itermax(sims: np.ndarray, params: LinkParams) -> list[tuple[int, int]]:
         return []
     rows = np.arange(sims.shape[0])
     links: list[tuple[int, int]] = []
-    masked = sims
+    masked = sims.copy()  # linked rows and columns are masked in it
     for _ in range(params.rounds):
         best_col = masked.argmax(axis=1)
         best_row = masked.argmax(axis=0)
@@ -309,7 +309,6 @@ def _itermax(sims: np.ndarray, params: LinkParams) -> list[tuple[int, int]]:
             break
         new_rows, new_cols = rows[mutual], best_col[mutual]
         links += zip(new_rows.tolist(), new_cols.tolist(), strict=True)
-        masked = masked.copy() if masked is sims else masked
         masked[new_rows, :] = -1.0
         masked[:, new_cols] = -1.0
     return sorted(set(links))
