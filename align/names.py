@@ -435,7 +435,7 @@ def _known(word: str) -> bool:
     return any(form in _EXONYMS for form in _en_forms(word))
 
 
-def _common(word: str, lower_words: set[str]) -> bool:
+def _common(word: str, lower_words: frozenset[str]) -> bool:
     """Whether a capitalised word is an ordinary English word rather than a name: listed,
     written in lower case elsewhere in the text, or ending or spelt like a common word."""
     parts = [p for p in _HYPHEN.split(word) if p]
@@ -452,25 +452,33 @@ def _common(word: str, lower_words: set[str]) -> bool:
     return False
 
 
-def _phrase_word(word: str, lower_words: set[str]) -> bool:
+def _phrase_word(word: str, lower_words: frozenset[str]) -> bool:
     """Whether a capitalised word makes the capitalised words joined to it common ("Glad
     Tidings", "Day of Distress"): a common content word, not a title or a function word."""
     singular = _singular(word)
     return singular not in _NOT_IN_PHRASES and _common(word, lower_words)
 
 
-def name_candidates(text: str) -> list[tuple[int, int]]:
+def lower_case_words(texts: Iterable[str]) -> frozenset[str]:
+    """The words that `texts` write in lower case somewhere: a capitalised word among them is
+    a common word capitalised for emphasis ("the day the two hosts Met"), not a name."""
+    return frozenset(w.lower() for text in texts for w in _WORD.findall(text) if w[0].islower())
+
+
+def name_candidates(text: str, lower_words: frozenset[str] = frozenset()) -> list[tuple[int, int]]:
     """Spans of the words of English `text` that may be proper names: the words that
     `name_mismatches` looks up in the original (benchmarks draw their swaps from them).
+    `lower_words`: words the whole translation writes in lower case (`lower_case_words`).
 
     A capitalised word is left out where it starts a sentence, a quotation or a gloss in
-    brackets; where it is an acronym or a common word; where it follows an article, a
+    brackets; where it is an acronym or a common word (one written in lower case elsewhere
+    in the text or in `lower_words`); where it follows an article, a
     possessive, a modal or an auxiliary ("a Guide", "their Fish", "hath Chosen"); and where it
     is joined, directly or by "of", to a capitalised common word that is not a title ("Glad
     Tidings", "Day of Distress"; but "Prime Minister Haidar", "Valley of Tuwa"). Names of the
     exonym table are always in.
     """
-    lower_words = {w.lower() for w in _WORD.findall(text) if w[0].islower()}
+    lower_words = lower_words | lower_case_words([text])
     titles = _title_spans(text)
     words = list(_WORD.finditer(text))
     capitals = {i for i, m in enumerate(words) if m.group()[0].isupper()}
@@ -795,9 +803,15 @@ def _renders(name: str, ar_word: str) -> bool:
 
 
 def name_mismatches(
-    src_text: str, src_lang: str, tgt_text: str, tgt_lang: str
+    src_text: str,
+    src_lang: str,
+    tgt_text: str,
+    tgt_lang: str,
+    lower_words: frozenset[str] = frozenset(),
 ) -> list[NameMismatch]:
-    """Proper names of the English `tgt_text` with no counterpart in the Arabic `src_text`.
+    """Proper names of the English `tgt_text` with no counterpart in the Arabic `src_text`;
+    `lower_words` as for `name_candidates` (the same set for a document's beads: it is
+    hashed once).
 
     Only Arabic -> English is supported; any other pair of languages gives [].
     """
@@ -811,7 +825,7 @@ def name_mismatches(
         key = " ".join(match.group().lower().split())
         if not _initial(tgt_text, match.start()) and source.forms.isdisjoint(_EXONYMS[key]):
             found.append((*match.span(), _EXONYM_SPELLINGS[key][0]))
-    spans = [span for span in name_candidates(tgt_text) if span[0] not in in_phrases]
+    spans = [span for span in name_candidates(tgt_text, lower_words) if span[0] not in in_phrases]
     words = [_bare(tgt_text[start:end]) for start, end in spans]
     matched = [source.has(word) for word in words]
     for k in range(len(spans) - 1):  # two short words for one: "Tal Afar" is تلعفر

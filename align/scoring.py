@@ -37,7 +37,7 @@ import numpy as np
 
 from align.aligning import Bead
 from align.encoding import Encoder, embed_parts, embed_texts, normalize_for_embedding
-from align.names import name_mismatches
+from align.names import lower_case_words, name_mismatches
 from align.numerals import compare_numbers
 from align.wordlinking import BeadWords, Token, link_beads
 
@@ -205,6 +205,7 @@ def score_beads(
             have = {f.category for f in partials.get(key, [])}
             partials.setdefault(key, []).extend(f for f in found_flags if f.category not in have)
     evidence = dict(zip(map(id, matched), zip(sides_of, words, strict=True), strict=True))
+    lower_words = lower_case_words(tgt_texts) if tgt_lang == "en" else frozenset()
     scored = []
     for k, bead in enumerate(beads):
         sides, found = evidence.get(id(bead), (None, None))
@@ -216,7 +217,9 @@ def score_beads(
         else:
             divergence = divergence_of(bead.cost, center, spread, params)
             partial = partials.get(id(bead), [])
-            flags = _matched_flags(bead, divergence, sides, found, scale, partial, params)
+            flags = _matched_flags(
+                bead, divergence, sides, found, scale, partial, lower_words, params
+            )
             whole = [strays[id(bead)]] if id(bead) in strays else []
             if id(bead) in alone:
                 whole += _sentence_flags(
@@ -311,8 +314,11 @@ def _matched_flags(
     words: BeadWords,
     scale: float | None,
     partial: list[Flag],
+    lower_words: frozenset[str],
     params: FlagParams,
 ) -> list[Flag]:
+    """The flags of a matched bead; `lower_words`: the words its document's translation
+    writes in lower case (see align.names.lower_case_words)."""
     src, tgt = " ".join(sides.src), " ".join(sides.tgt)
     flags = []
     mismatch = compare_numbers(src, sides.src_lang, tgt, sides.tgt_lang)
@@ -332,7 +338,7 @@ def _matched_flags(
     flags += _negation_flags(words, sides, params)
     flags += [
         Flag("name_mismatch", m.reason, (), (tgt[m.start : m.end],))
-        for m in name_mismatches(src, sides.src_lang, tgt, sides.tgt_lang)
+        for m in name_mismatches(src, sides.src_lang, tgt, sides.tgt_lang, lower_words)
         if scale is None or not _meant(words, sides.tgt, m.start, m.end, scale, params)
     ]
     threshold = min(params.threshold / params.sensitivity, 0.999)

@@ -13,6 +13,7 @@ from align.names import (
     _mask,
     _normalise_ar,
     _Source,
+    lower_case_words,
     name_candidates,
     name_mismatches,
     renderings,
@@ -344,3 +345,14 @@ def test_a_words_letters_bound_every_skeleton_of_its_readings() -> None:
 def test_renderings_are_the_words_that_can_spell_a_name(name: str, expected: list[int]) -> None:
     words = ["الموصل", "وفرعون", "والله", "الرقة", "جن", "كتاب"]
     assert renderings(name, words) == expected
+
+
+def test_a_word_the_translation_writes_in_lower_case_elsewhere_is_no_name() -> None:
+    """Yusuf Ali capitalises common words for emphasis ("the two hosts Met"): where the
+    document writes the word in lower case, it is not read as a name."""
+    ar = "إن الذين تولوا منكم يوم التقى الجمعان إنما استزلهم الشيطان"
+    en = "Those of you who turned back on the day the two hosts Met, it was Satan who led them."
+    assert flagged(ar, en) == ["Met"]
+    document = lower_case_words([en, "And when they met in battle."])
+    assert [m.name for m in name_mismatches(ar, "ar", en, "en", document)] == []
+    assert "Satan" in candidates(en) and "met" in document and "Satan".lower() not in document

@@ -276,6 +276,17 @@ def test_a_swapped_name_is_a_name_mismatch_with_its_passage(use_encoder):
     assert flag.tgt_spans == ("Mosul",) and "Mosul" in flag.reason
 
 
+def test_a_capitalised_word_written_in_lower_case_elsewhere_in_the_document_is_no_name():
+    """The name check reads the whole translation's lower-case words, not only the bead's."""
+    verse = "إن الذين تولوا منكم يوم التقى الجمعان إنما استزلهم الشيطان"
+    rendering = "Those of you who turned back on the day the two hosts Met, it was Satan."
+    alone = score_beads([Bead((0,), (0,), 0.8, 0.4)], [verse], [rendering])
+    assert categories(alone[0]) == {"name_mismatch"}
+    beads = [Bead((0,), (0,), 0.8, 0.4), Bead((1,), (1,), 0.8, 0.4)]
+    scored = score_beads(beads, [verse, "ولما التقوا"], [rendering, "And when they met."])
+    assert [categories(b) for b in scored] == [set(), set()]
+
+
 def pickthall_verse(verse):
     """Sura 2 of Pickthall: the Arabic verse and its English sentences (0-based verse)."""
     folder = ROOT / "corpora" / "quran-pickthall"
