@@ -1134,13 +1134,14 @@ def _negation_flags(words: BeadWords, sides: Sides, params: FlagParams) -> list[
     the two sides are paired one to one: first by scope (the next `scope` content words of
     one are linked to words that the other shortly precedes), then, where the word links
     say nothing, by place (the nearest at most `negation_reach` of the bead's length away,
-    both measured as shares of their side). "Neither … nor" is one negation rendered by
-    two: "nor" is weak.
+    both measured as shares of their side); strong negations still alone on both sides then
+    answer each other. "Neither … nor" is one negation rendered by two: "nor" is weak.
 
     Weak cues, which answer a negation but are never flagged: Arabic ما غير دون (negative
     or not), a negation in a sentence with إلا (لا … إلا is "only", and the sentence is
     often recast around it), and English negations followed by "but", "except", "save"
-    ("none but")."""
+    ("none but"), "not so" opening a clause (an exception: "Not so Iblis") and "no
+    effect", "no fruit", "no avail" (void)."""
     cues = {
         "src": _cues(words.src, sides.src, sides.src_lang),
         "tgt": _cues(words.tgt, sides.tgt, sides.tgt_lang),
@@ -1228,6 +1229,15 @@ def _negation_flags(words: BeadWords, sides: Sides, params: FlagParams) -> list[
                     if spare:
                         pair(side, taken, min(spare, key=lambda c: gap(side, taken, c)))
                     break
+    # Strong negations still alone on both sides answer each other, however far apart: a
+    # translator moves a negation within the bead ("لا يستأذنك الذين يؤمنون": "those who
+    # believe ask thee for no exemption") more often than a bead drops one and adds another.
+    alone = {
+        side: [c.index for c in cues[side] if c.strong and c.index not in partner[side]]
+        for side in ("src", "tgt")
+    }
+    for a, b in zip(alone["src"], alone["tgt"], strict=False):
+        pair("src", a, b)
     paired = {side: set(partner[side]) for side in partner}
     flags = []
     for side in ("src", "tgt"):
@@ -1325,7 +1335,11 @@ def _cues(tokens: Sequence[Token], texts: Sequence[str], lang: str) -> list[_Cue
             # (لا يزال, ما زالت)
             before = tokens[i - 1].form if i and tokens[i - 1].sentence == token.sentence else ""
             litotes = rest[:1] == ["without"] or bool(_EN_CEASE & {*rest[:3], before})
-            weak = restrictive or litotes or token.form in _EN_WEAK_NEGATIONS
+            # "Not so Iblis: he refused" (إلا إبليس), a clause opening "not so": an exception;
+            # "their works bear no fruit", "made of no effect" (حبطت, أحبط): void, not "not"
+            exception = rest[:1] == ["so"] and _opens_clause(tokens, i, texts)
+            void = token.form in ("no", "none") and rest[:1] in _VOID
+            weak = restrictive or litotes or exception or void or token.form in _EN_WEAK_NEGATIONS
             weak = weak or _bracketed(token, texts)
             found.append(_Cue(i, strong=not weak))
     return found
@@ -1338,6 +1352,7 @@ _AR_CUE_FORMS = (
 _FREE = frozenset(("free", "void"))  # "a cup free of frivolity", "void of wisdom" (لا يعقلون)
 _EN_CUE_FORMS = _EN_ANSWERING | _EN_CUES | _FREE
 _OF_FROM = (["of"], ["from"])
+_VOID = (["effect"], ["fruit"], ["avail"])
 _EN_CEASE = frozenset(("cease", "ceases", "ceased", "ceasing"))
 _AR_PAUSES = re.compile("[\u06d6-\u06dc.،؛:!؟]")  # Qur'anic pause marks, punctuation
 
@@ -1377,6 +1392,16 @@ def _inceptive_ala(tokens: Sequence[Token], texts: Sequence[str]) -> set[int]:
         if gap is None or _AR_PAUSES.search(gap):
             found.add(i)
     return found
+
+
+def _opens_clause(tokens: Sequence[Token], i: int, texts: Sequence[str]) -> bool:
+    """Whether token `i` is the first word of its sentence or follows a colon, a semicolon,
+    a comma or a dash."""
+    token = tokens[i]
+    before = tokens[i - 1] if i and tokens[i - 1].sentence == token.sentence else None
+    return before is None or bool(
+        _CLAUSE_MARKS["tgt"].search(texts[token.sentence][before.end : token.start])
+    )
 
 
 def _bracketed(token: Token, texts: Sequence[str]) -> bool:

@@ -942,3 +942,42 @@ def test_an_interpolated_clause_of_a_classical_text_is_a_partial_addition(
     added = [f for f in bead.flags if f.category == "addition"]
     assert added and "without it, the translation is" in added[0].reason, bead.flags
     assert any(new.strip(" ,()").split()[-3] in span for f in added for span in f.tgt_spans)
+
+
+def test_negations_left_alone_on_both_sides_answer_each_other(use_encoder):
+    """9:44 (Yusuf Ali): the translator moves the negation from the verb to its object; the
+    two are too far apart by place and word links to pair, but each is all the other has."""
+    arabic = "لا يستأذنك الذين يؤمنون بالله واليوم الآخر أن يجاهدوا بأموالهم وأنفسهم"
+    english = (
+        "Those who believe in Allah and the Last Day ask thee for no exemption from "
+        "fighting with their goods and persons."
+    )
+    assert not negations(score([*FAITHFUL, (arabic, english)], use_encoder)[-1])
+    dropped = english.replace("for no exemption", "for an exemption")
+    bead = score([*FAITHFUL, (arabic, dropped)], use_encoder)[-1]
+    assert [f.src_spans for f in negations(bead)] == [("لا",)]
+
+
+def test_not_so_opening_a_clause_is_an_exception(use_encoder):
+    """15:31: "Not so Iblis" renders إلا إبليس ("except Iblis"); a "not" inside the clause
+    is still a negation the original lacks."""
+    arabic = "إلا إبليس أبى أن يكون مع الساجدين"
+    english = "Not so Iblis: he refused to be among those who prostrated themselves."
+    assert not negations(score([*FAITHFUL, (arabic, english)], use_encoder)[-1])
+    added = "Iblis did not refuse to be among those who prostrated themselves."
+    bead = score([*FAITHFUL, (arabic, added)], use_encoder)[-1]
+    assert [f.tgt_spans for f in negations(bead)] == [("not",)]
+
+
+def test_of_no_effect_says_void_not_not(use_encoder):
+    """47:28: "He made their deeds of no effect" renders فأحبط أعمالهم ("He voided their
+    deeds"); "of no worth" is not one of the idioms and stays a negation."""
+    arabic = "ذلك بأنهم اتبعوا ما أسخط الله وكرهوا رضوانه فأحبط أعمالهم"
+    english = (
+        "This because they followed that which called forth the Wrath of Allah, and they "
+        "hated Allah's good pleasure; so He made their deeds of no effect."
+    )
+    assert not negations(score([*FAITHFUL, (arabic, english)], use_encoder)[-1])
+    worth = english.replace("no effect", "no worth")
+    bead = score([*FAITHFUL, (arabic, worth)], use_encoder)[-1]
+    assert [f.tgt_spans for f in negations(bead)] == [("no",)]
