@@ -232,8 +232,16 @@ _EN_FRACTIONS = {"half": 0.5, "quarter": 0.25}
 
 
 def _en_tens_units(tokens: list[_Token], i: int) -> tuple[float, int, bool] | None:
-    """Read "seven", "forty", "forty-two" or "twenty-first": (value, end, is_ordinal)."""
+    """Read "seven", "forty", "forty-two", "twenty-first" or the older "nine and ninety"
+    (not after "between" or "from", where it is a range): (value, end, is_ordinal)."""
     word = _word(tokens, i)
+    if (
+        1 <= _EN_UNITS.get(word, 0) <= 9
+        and _word(tokens, i + 1) == "and"
+        and _word(tokens, i + 2) in _EN_TENS
+        and (i == 0 or _word(tokens, i - 1) not in ("between", "from"))
+    ):
+        return _EN_UNITS[word] + _EN_TENS[_word(tokens, i + 2)], i + 3, False
     if word in _EN_TENS:
         after = i + 2 if _mark(tokens, i + 1) in ("-", "‐") else i + 1
         unit = _word(tokens, after)
@@ -586,6 +594,12 @@ def _find(text: str, lang: str) -> tuple[_Found, ...]:
             reading = _read_digits(tokens, i)
         elif token.kind == "word":
             reading = _read_english(tokens, i) or (_read_arabic(tokens, i) if arabic else None)
+        if (
+            reading is not None
+            and arabic
+            and _misread(tokens, i, reading, text[origin[token.start]])
+        ):
+            reading = None
         if reading is None:
             i += 1
             continue
@@ -600,6 +614,18 @@ def _find(text: str, lang: str) -> tuple[_Found, ...]:
         found.append(_Found(quantity, reading.weak, rounded))
         i = end
     return tuple(found)
+
+
+def _misread(tokens: list[_Token], i: int, reading: _Reading, first: str) -> bool:
+    """Whether an Arabic word read as a number is another word spelt alike once normalised:
+    a word whose first letter carries a hamza (`first`) has no article, so ألست is "am I
+    not", not السِّتّ "the six"; and ألف before بين (or بينهم …) is the verb "brought
+    together" (ألّف بين قلوبكم), as a thousand is followed by what it counts."""
+    word = tokens[i].text
+    if first in "أإآ" and word.startswith("ال") and word not in _AR_LEXICON:
+        return True
+    thousand = _ar_entry(tokens, i, _ANY) == ("scale", 1000.0) and reading.end == i + 1
+    return thousand and _word(tokens, i + 1).startswith("بين")  # بين, بينهم, بينكم
 
 
 def extract_numbers(text: str, lang: str) -> list[Quantity]:

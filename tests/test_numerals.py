@@ -203,6 +203,24 @@ def test_arabic_non_numbers() -> None:
     assert values("لست أدري، هذه المرة الأولى", "ar") == []
 
 
+def test_words_spelt_like_numbers_once_normalised_are_not_numbers() -> None:
+    """ألست ("am I not") is not السِّتّ ("the six"): the article never carries a hamza; ألّف
+    بين ("brought together") is not a thousand, which is followed by what it counts."""
+    assert values("ألست بربكم", "ar") == []
+    assert values("الست سنوات", "ar") == [6]
+    assert values("فألف بين قلوبكم", "ar") == values("ولكن الله ألف بينهم", "ar") == []
+    assert values("ألف سنة", "ar") == values("الألف", "ar") == [1000]
+    assert values("آلاف الناس", "ar") == [1000]
+
+
+def test_older_english_numbers_put_the_units_first() -> None:
+    """Yusuf Ali's "nine and ninety ewes" (38:23) is 99, as تسع وتسعون; after "between" the
+    same words are a range."""
+    assert values("He has nine and ninety ewes", "en") == [99]
+    assert values("four and twenty blackbirds", "en") == [24]
+    assert values("between two and forty", "en") == [2, 40]
+
+
 def test_arabic_words_are_not_read_in_english_mode() -> None:
     assert values("ثلاثة", "en") == []
 
