@@ -1127,6 +1127,7 @@ _EN_COMPARATIVES = frozenset(("more", "less", "better", "worse", "fewer", "great
 class _Cue:
     index: int  # token index
     strong: bool  # its absence from the other side is a flag; a weak cue only absorbs
+    quiet: bool = False  # pairs as a strong cue does, but is not flagged when left alone
 
 
 def _negation_flags(words: BeadWords, sides: Sides, params: FlagParams) -> list[Flag]:
@@ -1141,7 +1142,8 @@ def _negation_flags(words: BeadWords, sides: Sides, params: FlagParams) -> list[
     or not), a negation in a sentence with إلا (لا … إلا is "only", and the sentence is
     often recast around it), and English negations followed by "but", "except", "save"
     ("none but"), "not so" opening a clause (an exception: "Not so Iblis") and "no
-    effect", "no fruit", "no avail" (void)."""
+    effect", "no fruit", "no avail" (void). The "not" of a question that asserts ("Did we
+    not …?") pairs as a strong negation does but is not flagged when left alone."""
     cues = {
         "src": _cues(words.src, sides.src, sides.src_lang),
         "tgt": _cues(words.tgt, sides.tgt, sides.tgt_lang),
@@ -1241,7 +1243,9 @@ def _negation_flags(words: BeadWords, sides: Sides, params: FlagParams) -> list[
     paired = {side: set(partner[side]) for side in partner}
     flags = []
     for side in ("src", "tgt"):
-        unanswered = [c for c in cues[side] if c.strong and c.index not in paired[side]]
+        unanswered = [
+            c for c in cues[side] if c.strong and not c.quiet and c.index not in paired[side]
+        ]
         if not unanswered:
             continue
         tokens = words.src if side == "src" else words.tgt
@@ -1341,7 +1345,10 @@ def _cues(tokens: Sequence[Token], texts: Sequence[str], lang: str) -> list[_Cue
             void = token.form in ("no", "none") and rest[:1] in _VOID
             weak = restrictive or litotes or exception or void or token.form in _EN_WEAK_NEGATIONS
             weak = weak or _bracketed(token, texts)
-            found.append(_Cue(i, strong=not weak))
+            # "Did we not cherish thee …?", "Is it not …?": a question that asserts; it renders
+            # ألم as often as a plain question (أعجزت: "Was I not even able …?")
+            quiet = token.form == "not" and _negative_question(tokens, i, texts)
+            found.append(_Cue(i, strong=not weak, quiet=quiet))
     return found
 
 
@@ -1353,6 +1360,16 @@ _FREE = frozenset(("free", "void"))  # "a cup free of frivolity", "void of wisdo
 _EN_CUE_FORMS = _EN_ANSWERING | _EN_CUES | _FREE
 _OF_FROM = (["of"], ["from"])
 _VOID = (["effect"], ["fruit"], ["avail"])
+_AUXILIARIES = frozenset(
+    (
+        *("is", "are", "was", "were", "am", "do", "does", "did", "have", "has", "had"),
+        *("will", "would", "shall", "should", "can", "could", "may", "might", "must"),
+        *("hath", "doth", "dost", "wilt", "shalt", "canst", "art"),
+    )
+)
+_SUBJECTS = frozenset(
+    ("i", "we", "you", "ye", "thou", "he", "she", "it", "they", "these", "those", "this", "that")
+)
 _EN_CEASE = frozenset(("cease", "ceases", "ceased", "ceasing"))
 _AR_PAUSES = re.compile("[\u06d6-\u06dc.،؛:!؟]")  # Qur'anic pause marks, punctuation
 
@@ -1392,6 +1409,18 @@ def _inceptive_ala(tokens: Sequence[Token], texts: Sequence[str]) -> set[int]:
         if gap is None or _AR_PAUSES.search(gap):
             found.add(i)
     return found
+
+
+def _negative_question(tokens: Sequence[Token], i: int, texts: Sequence[str]) -> bool:
+    """Whether the "not" at token `i` follows an auxiliary and its subject that open a
+    clause ("Did we not …", "… prayer: will ye not then abstain?"), in a clause that ends
+    with a question mark."""
+    if i < 2 or tokens[i - 2].sentence != tokens[i].sentence:
+        return False
+    if tokens[i - 1].form not in _SUBJECTS or tokens[i - 2].form not in _AUXILIARIES:
+        return False
+    end = re.search(r"[.!?]", texts[tokens[i].sentence][tokens[i].end :])
+    return end is not None and end.group() == "?" and _opens_clause(tokens, i - 2, texts)
 
 
 def _opens_clause(tokens: Sequence[Token], i: int, texts: Sequence[str]) -> bool:

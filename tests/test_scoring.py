@@ -981,3 +981,23 @@ def test_of_no_effect_says_void_not_not(use_encoder):
     worth = english.replace("no effect", "no worth")
     bead = score([*FAITHFUL, (arabic, worth)], use_encoder)[-1]
     assert [f.tgt_spans for f in negations(bead)] == [("no",)]
+
+
+def test_a_negative_question_that_asserts_is_not_flagged_but_answers_alam(use_encoder):
+    """5:31: "Was I not even able …?" renders أعجزت ("am I unable …?"), a question with no
+    negation; 26:18: "Did we not cherish thee …?" renders ألم نربك. The same "not" in a
+    statement is still a negation the original lacks."""
+    arabic = "قال يا ويلتى أعجزت أن أكون مثل هذا الغراب فأواري سوءة أخي"
+    question = (
+        '"Woe is me!" said he; "Was I not even able to be as this raven, and to hide the '
+        'shame of my brother?"'
+    )
+    assert not negations(score([*FAITHFUL, (arabic, question)], use_encoder)[-1])
+    statement = question.replace("Was I not even able", "I was not even able").replace("?", ".")
+    bead = score([*FAITHFUL, (arabic, statement)], use_encoder)[-1]
+    assert [f.tgt_spans for f in negations(bead)] == [("not",)]
+    alam = (
+        "قال ألم نربك فينا وليدا",
+        '(Pharaoh) said: "Did we not cherish thee as a child among us?"',
+    )
+    assert not negations(score([*FAITHFUL, alam], use_encoder)[-1])
