@@ -8,8 +8,9 @@ multisets that stays quiet on faithful translations.
 
 Words that are often not numbers at all are read as *weak* quantities: written-out values below
 three ("no one", "the One", "اثنين" which is also Monday, English "two" for an Arabic dual that
-has no numeral), ordinals ("third", "الحادي عشر") and decades ("the 1980s"). A weak quantity may
-absorb a counterpart on the other side, but a weak quantity left over never raises a flag.
+has no numeral), ordinals ("third", "الحادي عشر"), decades ("the 1980s") and English numbers in a
+translator's brackets ("all (three) guided"). A weak quantity may absorb a counterpart on the
+other side, but a weak quantity left over never raises a flag.
 """
 
 import re
@@ -611,9 +612,18 @@ def _find(text: str, lang: str) -> tuple[_Found, ...]:
             end_char += 1
         quantity = Quantity(reading.value, reading.exact, start_char, end_char)
         rounded = reading.decimal or not reading.value.is_integer()
-        found.append(_Found(quantity, reading.weak, rounded))
+        weak = reading.weak or (not arabic and _bracketed(text, start_char))
+        found.append(_Found(quantity, weak, rounded))
         i = end
     return tuple(found)
+
+
+def _bracketed(text: str, start: int) -> bool:
+    """Whether `text[start]` stands inside round or square brackets: an English number there
+    is a translator's gloss ("all (three) guided"), which may match a number of the original,
+    but without a counterpart is an addition, not a changed number."""
+    before = text[:start]
+    return before.count("(") + before.count("[") > before.count(")") + before.count("]")
 
 
 def _misread(tokens: list[_Token], i: int, reading: _Reading, first: str) -> bool:

@@ -358,3 +358,16 @@ def test_a_sentence_matches_itself(text: str) -> None:
         assert compare_numbers(text, lang, text, lang) is None
         for q in extract_numbers(text, lang):
             assert 0 <= q.start < q.end <= len(text)
+
+
+def test_a_number_in_a_translators_brackets_is_a_gloss() -> None:
+    """6:84 (Yusuf Ali): "all (three) guided" for كلا هدينا: a bracketed number with no
+    counterpart is the translator's addition, not a changed number; one that replaces a number
+    of the original is still a mismatch, and outside brackets the same number is flagged."""
+    assert compare_numbers("كلا هدينا", "ar", "all (three) guided", "en") is None
+    assert compare_numbers("ثلاثة", "ar", "(three)", "en") is None
+    changed = compare_numbers("ثلاثة", "ar", "(five)", "en")
+    assert (
+        changed is not None and changed.reason == "five in the translation vs ثلاثة in the original"
+    )
+    assert compare_numbers("كلا هدينا", "ar", "all three guided", "en") is not None
