@@ -1061,7 +1061,10 @@ def _replaced(share: float | None, sides: Sides, params: FlagParams) -> list[Fla
 # --- negation ---
 
 _EN_NEGATIONS = frozenset(
-    ("not", "no", "never", "nor", "neither", "none", "nothing", "nobody", "cannot", "without")
+    (
+        *("not", "no", "never", "nor", "neither", "none", "nothing", "nobody", "cannot"),
+        *("without", "nowise"),
+    )
 )
 # Words that negate themselves: their scope starts with them.
 _EN_NEGATIVE_WORDS = frozenset(("unlikely", "impossible", "unable", "unaware"))
@@ -1413,14 +1416,20 @@ def _inceptive_ala(tokens: Sequence[Token], texts: Sequence[str]) -> set[int]:
 
 def _negative_question(tokens: Sequence[Token], i: int, texts: Sequence[str]) -> bool:
     """Whether the "not" at token `i` follows an auxiliary and its subject that open a
-    clause ("Did we not …", "… prayer: will ye not then abstain?"), in a clause that ends
-    with a question mark."""
+    clause or follow "why" or "how" ("Did we not …", "… prayer: will ye not then abstain?",
+    "Why did they not …"), or "why" and a verb ("Why is not a treasure sent down …?", "Why
+    speaketh not Allah …?"), in a clause that ends with a question mark."""
     if i < 2 or tokens[i - 2].sentence != tokens[i].sentence:
         return False
-    if tokens[i - 1].form not in _SUBJECTS or tokens[i - 2].form not in _AUXILIARIES:
+    inverted = tokens[i - 1].form in _SUBJECTS and tokens[i - 2].form in _AUXILIARIES
+    asked = i > 2 and tokens[i - 3].sentence == tokens[i].sentence
+    asked = asked and tokens[i - 3].form in ("why", "how")
+    if not (inverted and (asked or _opens_clause(tokens, i - 2, texts))) and (
+        tokens[i - 2].form != "why"
+    ):
         return False
     end = re.search(r"[.!?]", texts[tokens[i].sentence][tokens[i].end :])
-    return end is not None and end.group() == "?" and _opens_clause(tokens, i - 2, texts)
+    return end is not None and end.group() == "?"
 
 
 def _opens_clause(tokens: Sequence[Token], i: int, texts: Sequence[str]) -> bool:

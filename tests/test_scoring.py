@@ -1001,3 +1001,20 @@ def test_a_negative_question_that_asserts_is_not_flagged_but_answers_alam(use_en
         '(Pharaoh) said: "Did we not cherish thee as a child among us?"',
     )
     assert not negations(score([*FAITHFUL, alam], use_encoder)[-1])
+
+
+def test_why_not_questions_and_nowise(use_encoder):
+    """11:12: "Why is not a treasure sent down unto him?" renders لولا أنزل عليه كنز, a wish
+    with no negation; 43:75: "Nowise will the Punishment be lightened" renders لا يفتر. A
+    "not" after "why" outside a question, against an original without لولا, is flagged."""
+    lawla = "أن يقولوا لولا أنزل عليه كنز أو جاء معه ملك"
+    asked = 'lest they say, "Why is not a treasure sent down unto him, or an angel with him?"'
+    assert not negations(score([*FAITHFUL, (lawla, asked)], use_encoder)[-1])
+    plain = "أن يقولوا أنزل عليه كنز أو جاء معه ملك"
+    told = "lest they say that this is why a treasure is not sent down unto him."
+    bead = score([*FAITHFUL, (plain, told)], use_encoder)[-1]
+    assert [f.tgt_spans for f in negations(bead)] == [("not",)]
+    why_do = ("أيتدبرون القرآن", "Why do they not ponder over the Qur'an?")
+    assert not negations(score([*FAITHFUL, why_do], use_encoder)[-1])
+    nowise = ("لا يفتر عنهم وهم فيه مبلسون", "Nowise will the Punishment be lightened for them.")
+    assert not negations(score([*FAITHFUL, nowise], use_encoder)[-1])
