@@ -338,7 +338,7 @@ def test_a_known_divergence_takes_only_its_own_flag():
     """UDHR 29(3): the Arabic lacks the negation of "may in no case"; a flag on that "no" is
     right, any other flag of the document still counts."""
     (entry,) = KNOWN_DIVERGENCES[("udhr-articles", "29")]
-    sentence, category, word = entry
+    sentence, category, word = entry.text, entry.category, entry.word
     lines = ["Article 29", "Everyone has duties.", sentence]
 
     def flagged(tgt, *flags):
@@ -393,3 +393,19 @@ def test_the_span_check_compares_highlighted_words_with_the_words_put_in():
 def test_tally_without_flags_scores_zero():
     figures = Tally().figures()
     assert figures["recall"] == figures["precision"] == figures["f1"] == 0.0
+
+
+def test_a_known_divergence_of_the_original_takes_flags_pointing_into_it():
+    """UDHR 2: the Arabic adds "without any distinction between men and women"; a partial
+    omission pointing inside that passage is right; one elsewhere in the original, or another
+    category of flag pointing there (a replaced sentence's), is not."""
+    (entry,) = KNOWN_DIVERGENCES[("udhr-articles", "02")]
+    assert entry.side == "src"
+    right = Flag("omission", "", src_spans=("تفرقة بين الرجال",))
+    wrong = Flag("omission", "", src_spans=("لكل إنسان حق التمتع",))
+    shift = Flag("meaning_shift", "", src_spans=("تفرقة بين الرجال",))
+    english = Flag("addition", "", tgt_spans=("تفرقة بين الرجال",))
+    bead = ScoredBead((1,), (1,), 0.5, 0.5, 0.5, (right, wrong, shift, english))
+    found = Counter()
+    (kept,) = _without_known([bead], ["Article 2", "Everyone is entitled …"], [entry], found)
+    assert kept.flags == (wrong, shift, english) and sum(found.values()) == 1
