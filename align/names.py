@@ -435,7 +435,7 @@ def _known(word: str) -> bool:
     return any(form in _EXONYMS for form in _en_forms(word))
 
 
-def _common(word: str, lower_words: frozenset[str]) -> bool:
+def _common(word: str, lower_words: tuple[frozenset[str], ...]) -> bool:
     """Whether a capitalised word is an ordinary English word rather than a name: listed,
     written in lower case elsewhere in the text, or ending or spelt like a common word."""
     parts = [p for p in _HYPHEN.split(word) if p]
@@ -445,14 +445,14 @@ def _common(word: str, lower_words: frozenset[str]) -> bool:
         return True  # "Allah-fearing", "Lote-tree"
     for part in parts:
         lower, singular = _bare(part.lower()), _singular(part)
-        if lower in _COMMON or singular in _COMMON or lower in lower_words:
+        if lower in _COMMON or singular in _COMMON or any(lower in w for w in lower_words):
             return True
         if len(singular) > 3 and _COMMON_ENDING.search(singular):
             return True
     return False
 
 
-def _phrase_word(word: str, lower_words: frozenset[str]) -> bool:
+def _phrase_word(word: str, lower_words: tuple[frozenset[str], ...]) -> bool:
     """Whether a capitalised word makes the capitalised words joined to it common ("Glad
     Tidings", "Day of Distress"): a common content word, not a title or a function word."""
     singular = _singular(word)
@@ -478,11 +478,11 @@ def name_candidates(text: str, lower_words: frozenset[str] = frozenset()) -> lis
     Tidings", "Day of Distress"; but "Prime Minister Haidar", "Valley of Tuwa"). Names of the
     exonym table are always in.
     """
-    lower_words = lower_words | lower_case_words([text])
+    lower = (lower_case_words([text]), lower_words)  # not joined: a document's set is large
     titles = _title_spans(text)
     words = list(_WORD.finditer(text))
     capitals = {i for i, m in enumerate(words) if m.group()[0].isupper()}
-    phrase_words = {i for i in capitals if _phrase_word(words[i].group(), lower_words)}
+    phrase_words = {i for i in capitals if _phrase_word(words[i].group(), lower)}
     spans = []
     for i in sorted(capitals):
         match = words[i]
@@ -500,7 +500,7 @@ def name_candidates(text: str, lower_words: frozenset[str] = frozenset()) -> lis
         if _known(word):
             spans.append(match.span())
             continue
-        if _common(word, lower_words) or (i and words[i - 1].group().lower() in _BEFORE_COMMON):
+        if _common(word, lower) or (i and words[i - 1].group().lower() in _BEFORE_COMMON):
             continue
         if any(
             j in phrase_words
