@@ -1339,9 +1339,11 @@ def _cues(tokens: Sequence[Token], texts: Sequence[str], lang: str) -> list[_Cue
                 i > 0 and tokens[i - 1].sentence == token.sentence and tokens[i - 1].form == "but"
             )
             # "not without fear": fearful; "never will disaster cease", "ceased not": still
-            # (لا يزال, ما زالت)
+            # (لا يزال, ما زالت); "Allah is not unaware of what ye do" (وما الله بغافل): the
+            # "not" answers ما, "unaware" is غافل, no second negation
             before = tokens[i - 1].form if i and tokens[i - 1].sentence == token.sentence else ""
             litotes = rest[:1] == ["without"] or bool(_EN_CEASE & {*rest[:3], before})
+            litotes = litotes or (token.form in _EN_NEGATIVE_WORDS and before in ("not", "never"))
             # "Not so Iblis: he refused" (إلا إبليس), a clause opening "not so": an exception;
             # "their works bear no fruit", "made of no effect" (حبطت, أحبط): void, not "not"
             exception = rest[:1] == ["so"] and _opens_clause(tokens, i, texts)

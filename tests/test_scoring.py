@@ -1018,3 +1018,15 @@ def test_why_not_questions_and_nowise(use_encoder):
     assert not negations(score([*FAITHFUL, why_do], use_encoder)[-1])
     nowise = ("لا يفتر عنهم وهم فيه مبلسون", "Nowise will the Punishment be lightened for them.")
     assert not negations(score([*FAITHFUL, nowise], use_encoder)[-1])
+
+
+def test_not_unaware_is_one_negation(use_encoder):
+    """Pickthall 2:74 and ten more: "Allah is not unaware of what ye do" renders وما الله
+    بغافل: "not" answers ما, "unaware" is غافل ("heedless"). "Unaware" alone against an
+    original with no negation is still a flag."""
+    arabic = "وما الله بغافل عما تعملون"
+    english = "Allah is not unaware of what ye do."
+    assert not negations(score([*FAITHFUL, (arabic, english)], use_encoder)[-1])
+    plain = ("الله بصير بما تعملون", "Allah is unaware of what ye do.")
+    bead = score([*FAITHFUL, plain], use_encoder)[-1]
+    assert [f.tgt_spans for f in negations(bead)] == [("unaware",)]
