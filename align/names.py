@@ -412,9 +412,9 @@ def _initial(text: str, start: int) -> bool:
     return closed != before and (not closed or closed[-1] in _SENTENCE_END)
 
 
-def _bracketed(text: str, start: int) -> bool:
-    """Whether `start` lies inside (...) or [...] on its line: a translator's gloss, not the
-    original's."""
+def in_brackets(text: str, start: int) -> bool:
+    """Whether `start` lies inside (...) or [...] on its line: in a translation, the
+    translator's gloss ("all (three) guided"), not the original's words."""
     before = text[text.rfind("\n", 0, start) + 1 : start]
     return before.count("(") > before.count(")") or before.count("[") > before.count("]")
 
@@ -487,7 +487,7 @@ def name_candidates(text: str, lower_words: frozenset[str] = frozenset()) -> lis
     for i in sorted(capitals):
         match = words[i]
         word, start = match.group(), match.start()
-        if _initial(text, start) or _bracketed(text, start):
+        if _initial(text, start) or in_brackets(text, start):
             continue
         if any(a <= start < b for a, b in titles):
             continue
@@ -810,8 +810,7 @@ def name_mismatches(
     lower_words: frozenset[str] = frozenset(),
 ) -> list[NameMismatch]:
     """Proper names of the English `tgt_text` with no counterpart in the Arabic `src_text`;
-    `lower_words` as for `name_candidates` (the same set for a document's beads: it is
-    hashed once).
+    `lower_words` as for `name_candidates` (one set for all of a document's beads).
 
     Only Arabic -> English is supported; any other pair of languages gives [].
     """

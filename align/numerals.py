@@ -19,6 +19,8 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import NamedTuple
 
+from align.names import in_brackets
+
 
 @dataclass(frozen=True)
 class Quantity:
@@ -612,18 +614,12 @@ def _find(text: str, lang: str) -> tuple[_Found, ...]:
             end_char += 1
         quantity = Quantity(reading.value, reading.exact, start_char, end_char)
         rounded = reading.decimal or not reading.value.is_integer()
-        weak = reading.weak or (not arabic and _bracketed(text, start_char))
+        # an English number in brackets is a translator's gloss: it may match a number of
+        # the original, but without one it is an addition, not a changed number
+        weak = reading.weak or (not arabic and in_brackets(text, start_char))
         found.append(_Found(quantity, weak, rounded))
         i = end
     return tuple(found)
-
-
-def _bracketed(text: str, start: int) -> bool:
-    """Whether `text[start]` stands inside round or square brackets: an English number there
-    is a translator's gloss ("all (three) guided"), which may match a number of the original,
-    but without a counterpart is an addition, not a changed number."""
-    before = text[:start]
-    return before.count("(") + before.count("[") > before.count(")") + before.count("]")
 
 
 def _misread(tokens: list[_Token], i: int, reading: _Reading, first: str) -> bool:

@@ -37,7 +37,7 @@ import numpy as np
 
 from align.aligning import Bead
 from align.encoding import Encoder, embed_parts, embed_texts, normalize_for_embedding
-from align.names import lower_case_words, name_mismatches
+from align.names import in_brackets, lower_case_words, name_mismatches
 from align.numerals import compare_numbers
 from align.wordlinking import BeadWords, Token, link_beads
 
@@ -1349,7 +1349,7 @@ def _cues(tokens: Sequence[Token], texts: Sequence[str], lang: str) -> list[_Cue
             exception = rest[:1] == ["so"] and _opens_clause(tokens, i, texts)
             void = token.form in ("no", "none") and rest[:1] in _VOID
             weak = restrictive or litotes or exception or void or token.form in _EN_WEAK_NEGATIONS
-            weak = weak or _bracketed(token, texts)
+            weak = weak or in_brackets(texts[token.sentence], token.start)
             # "Did we not cherish thee …?", "Is it not …?": a question that asserts; it renders
             # ألم as often as a plain question (أعجزت: "Was I not even able …?")
             quiet = token.form == "not" and _negative_question(tokens, i, texts)
@@ -1435,19 +1435,13 @@ def _negative_question(tokens: Sequence[Token], i: int, texts: Sequence[str]) ->
 
 
 def _opens_clause(tokens: Sequence[Token], i: int, texts: Sequence[str]) -> bool:
-    """Whether token `i` is the first word of its sentence or follows a colon, a semicolon,
-    a comma or a dash."""
+    """Whether token `i` is the first word of its sentence or follows a clause mark of the
+    translation (`_CLAUSE_MARKS`: comma, semicolon, colon, bracket, dash)."""
     token = tokens[i]
     before = tokens[i - 1] if i and tokens[i - 1].sentence == token.sentence else None
     return before is None or bool(
         _CLAUSE_MARKS["tgt"].search(texts[token.sentence][before.end : token.start])
     )
-
-
-def _bracketed(token: Token, texts: Sequence[str]) -> bool:
-    """Whether a token stands inside round or square brackets of its sentence."""
-    before = texts[token.sentence][: token.start]
-    return before.count("(") + before.count("[") > before.count(")") + before.count("]")
 
 
 def _scope_partners(
