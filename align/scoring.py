@@ -1426,9 +1426,8 @@ def _negative_question(tokens: Sequence[Token], i: int, texts: Sequence[str]) ->
     inverted = tokens[i - 1].form in _SUBJECTS and tokens[i - 2].form in _AUXILIARIES
     asked = i > 2 and tokens[i - 3].sentence == tokens[i].sentence
     asked = asked and tokens[i - 3].form in ("why", "how")
-    if not (inverted and (asked or _opens_clause(tokens, i - 2, texts))) and (
-        tokens[i - 2].form != "why"
-    ):
+    opening = inverted and (asked or _opens_clause(tokens, i - 2, texts))
+    if not opening and tokens[i - 2].form != "why":
         return False
     end = re.search(r"[.!?]", texts[tokens[i].sentence][tokens[i].end :])
     return end is not None and end.group() == "?"
