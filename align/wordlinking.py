@@ -83,6 +83,11 @@ _EN_WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*|[0-9]+(?:[.,][0-9]+)*")
 _FOLD = str.maketrans({"ى": "ي", "ة": "ه"})
 
 
+# Where a sentence's clauses break: comma, semicolon, colon, bracket (and the translation's
+# dashes); scoring cuts clauses there, negation reads a clause's opening.
+CLAUSE_MARKS = {"src": re.compile(r"[،؛,;:()\[\]]"), "tgt": re.compile(r"[,;:()\[\]—–]")}
+
+
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
