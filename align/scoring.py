@@ -107,6 +107,8 @@ class FlagParams:
     # (development suras: 6 of 7 unrelated sentences merged so found, 2 of them already
     # flagged otherwise; no clean sentence flagged there; on the 74 Yusuf Ali suras outside
     # the benchmark, clean, one flag; at 0.4, 4 of 7 and none)
+    window_similarity: float = 0.3  # (classical text) a partial addition this similar to
+    # some run of the original's words renders it (see `_rendered_in_windows`)
     stray: float = 0.4  # a bead below this share of the median similarity whose one side ...
     stray_fit: float = 0.2  # ... is this much closer to a neighbouring bead's other side
     repeat_similarity: float = 0.9  # a translation sentence of a bead below the median
@@ -206,6 +208,8 @@ def score_beads(
         for key, found_flags in clauses.items():
             have = {f.category for f in partials.get(key, [])}
             partials.setdefault(key, []).extend(f for f in found_flags if f.category not in have)
+    if encoder is not None and not by_vectors:
+        partials = _rendered_in_windows(partials, matched, sides_of, words, encoder, params)
     evidence = dict(zip(map(id, matched), zip(sides_of, words, strict=True), strict=True))
     lower_words = lower_case_words(tgt_texts) if tgt_lang == "en" else frozenset()
     scored = []
@@ -978,6 +982,67 @@ def _clauses_without_counterpart(
         )
         flags.setdefault(id(bead), []).append(_partial_flag(side, passage, evidence))
     return flags
+
+
+def _rendered_in_windows(
+    partials: dict[int, list[Flag]],
+    beads: Sequence[Bead],
+    sides: Sequence[Sides],
+    words: Sequence[BeadWords],
+    encoder: Encoder,
+    params: FlagParams,
+) -> dict[int, list[Flag]]:
+    """The partial flags less the additions whose passage, embedded, is at least
+    `window_similarity` similar to a run of the original's words: a run as long as the
+    passage's share of the bead's words says (n) and one two words longer, every second
+    word a start. A phrase of a long verse is far from the verse as a whole however
+    faithful ("explain the Signs in detail for those who reflect" against نفصل الآيات لقوم
+    يتفكرون in a verse of 40 words); an interpolation finds no run that says it. For
+    classical text: in modern prose, legal phrases find runs that share their words. All
+    passages and runs of the document in one call."""
+    candidates = []  # (bead key, flag, number of runs)
+    texts = []
+    for bead, side, found in zip(beads, sides, words, strict=True):
+        for flag in partials.get(id(bead), []):
+            if flag.category != "addition" or not flag.tgt_spans:
+                continue
+            passage = flag.tgt_spans[0]
+            share = len(found.src) / max(len(found.tgt), 1)
+            n = max(2, round(len(passage.split()) * share))
+            runs = _runs_of_words(found.src, side.src, (n, n + 2), 2)
+            if runs:
+                candidates.append((id(bead), flag, len(runs)))
+                texts += [passage, *runs]
+    if not candidates:
+        return partials
+    vectors = embed_texts(texts, encoder)
+    rendered = set()
+    at = 0
+    for key, flag, count in candidates:
+        best = float((vectors[at + 1 : at + 1 + count] @ vectors[at]).max())
+        if best >= params.window_similarity:
+            rendered.add((key, flag))
+        at += 1 + count
+    return {
+        key: kept
+        for key, flags in partials.items()
+        if (kept := [f for f in flags if (key, f) not in rendered])
+    }
+
+
+def _runs_of_words(
+    tokens: Sequence[Token], texts: Sequence[str], lengths: Sequence[int], step: int
+) -> list[str]:
+    """Runs of `lengths` consecutive words within a sentence, as written, starting at every
+    `step`-th word (and, in a sentence shorter than a run, the sentence's words)."""
+    runs = []
+    for k in range(len(texts)):
+        members = [t for t in tokens if t.sentence == k]
+        for n in lengths if members else ():
+            for first in range(0, max(len(members) - n, 0) + 1, step):
+                last = members[min(first + n, len(members)) - 1]
+                runs.append(texts[k][members[first].start : last.end])
+    return [r for r in dict.fromkeys(runs) if r]
 
 
 def _weakest_run(

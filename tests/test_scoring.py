@@ -728,6 +728,32 @@ def test_a_verse_with_short_glosses_is_no_partial_addition(use_encoder):
     assert padded == []
 
 
+def test_a_faithful_phrase_of_a_long_verse_is_no_partial_addition(use_encoder):
+    """Sura 30 (Yusuf Ali), clean: "when they show their backs and turn away" (verse 52,
+    إذا ولوا مدبرين) is far from its verse as a whole (0.20), but close to the run of words
+    it renders (0.36): no addition."""
+    import align
+
+    src, tgt = corpus_lines("quran-yusufali", "030")
+    beads = align.align_sentences(src, tgt, "ar", "en", use_encoder, cache=False).beads
+    flagged = [b.src for b in beads for f in b.flags if f in partial_additions([b])]
+    assert (51,) not in flagged, flagged
+
+
+def test_runs_of_words_stay_within_a_sentence():
+    from align.scoring import _runs_of_words
+    from align.wordlinking import tokenize
+
+    texts = ["قل هو الله أحد", "الله الصمد"]
+    tokens = [t for k, text in enumerate(texts) for t in tokenize(text, "ar", k)]
+    assert _runs_of_words(tokens, texts, (2, 4), 2) == [
+        "قل هو",
+        "الله أحد",
+        "قل هو الله أحد",
+        "الله الصمد",
+    ]
+
+
 def test_an_interpolation_in_modern_prose_is_a_partial_addition(use_encoder):
     """UDHR article 8 with a clause put in: in modern prose, whose word vectors are surer,
     a run of words a little closer to the original than a classical text allows still
