@@ -107,7 +107,8 @@ def is_lead_in(text: str, max_words: int = 3) -> bool:
     own: a few words ending in a comma or colon ("Now, therefore,", "He said:", "وبعد،"), or
     the English names of the letters that open some suras ("Alif.", "Ha-Mim.", "Ya Sin."),
     which a translation may set as lines of their own."""
-    words = _LETTER_WORD.findall(text.lower())
+    # a quote mark alone is the next name's ("Ya. '" then "Ain.": Yusuf Ali's 'Ain split off)
+    words = [w for w in _LETTER_WORD.findall(text.lower()) if w.strip("'")]
     if words and _LETTERS_ONLY.fullmatch(text) and all(w in _LETTER_NAMES for w in words):
         return True
     return bool(_LEAD_IN_END.search(text)) and len(text.split()) <= max_words

@@ -119,12 +119,17 @@ def test_a_lead_in_is_a_few_words_ending_in_a_comma_or_colon():
 
 @pytest.mark.parametrize(
     "text",
-    ["Alif.", "Mim", "Ha-Mim", "Alif. Lam. Mim.", "Ya Sin.", "A'in.", "Alif, Lam, Mim, Sad."],
+    [
+        *("Alif.", "Mim", "Ha-Mim", "Alif. Lam. Mim.", "Ya Sin.", "A'in.", "Alif, Lam, Mim, Sad."),
+        "Ya. '",  # Yusuf Ali's sura 19: the quote mark of "'Ain" split off with "Ya."
+    ],
 )
 def test_the_names_of_the_letters_opening_a_sura_are_a_lead_in(text):
     assert is_lead_in(text)
 
 
-@pytest.mark.parametrize("text", ["Sad: By the Qur'an, Full of Admonition", "The Ha.", "...", ""])
+@pytest.mark.parametrize(
+    "text", ["Sad: By the Qur'an, Full of Admonition", "The Ha.", "...", "", "'"]
+)
 def test_a_sentence_with_a_letter_name_in_it_is_no_lead_in(text):
     assert not is_lead_in(text)
