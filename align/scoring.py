@@ -1111,11 +1111,15 @@ def _replaced(share: float | None, sides: Sides, params: FlagParams) -> list[Fla
     """A replaced sentence: most content words of both sides have no counterpart."""
     if share is None or share < params.replaced_share / params.sensitivity:
         return []
+    unmatched = (
+        "no content word of either side has a"
+        if share >= 1.0
+        else f"{share:.0%} or more of the content words of each side have no"
+    )
     return [
         Flag(
             "meaning_shift",
-            f"the translation says something else: {share:.0%} or more of the content "
-            "words of each side have no counterpart on the other",
+            f"the translation says something else: {unmatched} counterpart on the other",
             tuple(sides.src),
             tuple(sides.tgt),
         )

@@ -251,6 +251,21 @@ def test_a_replaced_sentence_is_a_meaning_shift(use_encoder):
     assert "meaning_shift" in categories(bead)
 
 
+@pytest.mark.parametrize(
+    ("share", "says"),
+    [
+        (0.75, "75% or more of the content words of each side have no counterpart"),
+        (1.0, "no content word of either side has a counterpart on the other"),
+    ],
+)
+def test_a_replaced_sentence_says_how_much_has_no_counterpart(share, says):
+    from align.scoring import Sides, _replaced
+
+    sides = Sides(["ذهب الولد إلى المدرسة"], ["The rain fell on the hills."], "ar", "en")
+    [flag] = _replaced(share, sides, FlagParams())
+    assert says in flag.reason and "100%" not in flag.reason
+
+
 def test_unrelated_warning_only_when_beads_are_at_chance():
     related = [Bead((i,), (i,), 0.8, 0.4) for i in range(5)]
     unrelated = [Bead((i,), (i,), 0.1, 1.2) for i in range(5)]
