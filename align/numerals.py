@@ -391,6 +391,9 @@ _AR_LEXICON: dict[str, tuple[str, float]] = {
     },
     "نصف": ("fraction", 0.5),
     "ربع": ("fraction", 0.25),
+    # "two by two, three by three, four by four" (مثنى وثلاث ورباع): weak, as ordinals
+    "مثني": ("distributive", 2.0),
+    "رباع": ("distributive", 4.0),
 }
 _AR_LEXICON["ثمانيمئه"] = _AR_LEXICON["ثمانيمائه"] = ("hundred", 800.0)
 _AR_NOT_NUMBERS = frozenset({"لست", "بالمئه", "بالمائه"})  # "I am not"; "percent"
@@ -516,6 +519,8 @@ def _read_arabic(tokens: list[_Token], i: int) -> _Reading | None:
         if value <= 9 and tens is not None and tens[0] == "tens":
             return _Reading(value + tens[1], i + 2, weak=True)
         return _Reading(value, i + 1, weak=True) if value >= 3 else None
+    if kind == "distributive":
+        return _Reading(value, i + 1, weak=True)
     if kind == "fraction":  # "نصف مليون"
         scale = _ar_entry(tokens, i + 1, _BARE)
         if scale is not None and scale[0] == "scale":
@@ -615,11 +620,26 @@ def _find(text: str, lang: str) -> tuple[_Found, ...]:
         quantity = Quantity(reading.value, reading.exact, start_char, end_char)
         rounded = reading.decimal or not reading.value.is_integer()
         # an English number in brackets is a translator's gloss: it may match a number of
-        # the original, but without one it is an addition, not a changed number
-        weak = reading.weak or (not arabic and in_brackets(text, start_char))
+        # the original, but without one it is an addition, not a changed number; so is one
+        # written out in a compound ("four-footed" for بهيمة, "two-edged")
+        weak = reading.weak or (
+            not arabic and (in_brackets(text, start_char) or _compound(tokens, i, end))
+        )
         found.append(_Found(quantity, weak, rounded))
         i = end
     return tuple(found)
+
+
+def _compound(tokens: list[_Token], i: int, end: int) -> bool:
+    """Whether the number words of tokens `i:end` are joined by a hyphen to a word that is
+    not a number: "four-footed", "two-edged" (not "twenty-one", read as one number)."""
+    return (
+        tokens[i].kind == "word"
+        and _mark(tokens, end) in ("-", "‐")
+        and _touches(tokens, end - 1)
+        and _touches(tokens, end)
+        and bool(_word(tokens, end + 1))
+    )
 
 
 def _misread(tokens: list[_Token], i: int, reading: _Reading, first: str) -> bool:

@@ -371,3 +371,20 @@ def test_a_number_in_a_translators_brackets_is_a_gloss() -> None:
         changed is not None and changed.reason == "five in the translation vs ثلاثة in the original"
     )
     assert compare_numbers("كلا هدينا", "ar", "all three guided", "en") is not None
+
+
+def test_a_number_in_a_compound_word_is_no_count() -> None:
+    """5:1 (Yusuf Ali): "all four-footed animals" for بهيمة الأنعام: a written-out number
+    joined to a word by a hyphen says what a thing is like, not how many; it may still match
+    a number of the original. "twenty-one" stays one number."""
+    assert compare_numbers("أحلت لكم بهيمة الأنعام", "ar", "all four-footed animals", "en") is None
+    assert compare_numbers("ثلاثة أيام", "ar", "a three-day fast", "en") is None
+    assert compare_numbers("أحلت لكم بهيمة الأنعام", "ar", "all four animals", "en") is not None
+    assert read("twenty-one days") == [(21.0, True, "twenty-one")]
+    assert compare_numbers("عشرون يوما", "ar", "twenty-one days", "en") is not None
+
+
+def test_two_three_four_by_turns_are_numbers() -> None:
+    """4:3 and 35:1: مثنى وثلاث ورباع, "two, three or four": رباع is four (by four)."""
+    assert compare_numbers("مثنى وثلاث ورباع", "ar", "Two or three or four", "en") is None
+    assert values("مثنى وثلاث ورباع", "ar") == [2, 3, 4]
