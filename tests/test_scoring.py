@@ -755,6 +755,29 @@ def test_a_faithful_phrase_of_a_long_verse_is_no_partial_addition(use_encoder):
     assert (51,) not in flagged, flagged
 
 
+@pytest.mark.parametrize(("sensitivity", "kept"), [(1.0, False), (3.0, True)])
+def test_a_passage_close_to_a_run_of_the_original_is_rendered(use_encoder, sensitivity, kept):
+    """6:98 (Yusuf Ali): "We detail Our signs for people who understand" renders قد فصلنا
+    الآيات لقوم يفقهون, a run of its verse; a higher sensitivity keeps the flag."""
+    from align.aligning import Bead
+    from align.scoring import Flag, Sides, _partial_flag, _rendered_in_windows
+    from align.wordlinking import link_beads
+
+    src = ["وهو الذي أنشأكم من نفس واحدة فمستقر ومستودع ۗ قد فصلنا الآيات لقوم يفقهون"]
+    tgt = [
+        "It is He Who hath produced you from a single person: here is a place of sojourn "
+        "and a place of departure: We detail Our signs for people who understand."
+    ]
+    bead = Bead((0,), (0,), 0.3, 0.8)
+    flag: Flag = _partial_flag("tgt", "detail Our signs for people who understand", "test")
+    words = link_beads([(src, tgt)], "ar", "en", use_encoder)
+    params = FlagParams(sensitivity=sensitivity)
+    left = _rendered_in_windows(
+        {id(bead): [flag]}, [bead], [Sides(src, tgt, "ar", "en")], words, use_encoder, params
+    )
+    assert (left == {id(bead): [flag]}) is kept
+
+
 def test_runs_of_words_stay_within_a_sentence():
     from align.scoring import _runs_of_words
     from align.wordlinking import tokenize
