@@ -8,9 +8,10 @@ multisets that stays quiet on faithful translations.
 
 Words that are often not numbers at all are read as *weak* quantities: written-out values below
 three ("no one", "the One", "اثنين" which is also Monday, English "two" for an Arabic dual that
-has no numeral), ordinals ("third", "الحادي عشر"), decades ("the 1980s") and English numbers in a
-translator's brackets ("all (three) guided"). A weak quantity may absorb a counterpart on the
-other side, but a weak quantity left over never raises a flag.
+has no numeral), ordinals ("third", "الحادي عشر"), distributives (مثنى, رباع: "two by two"),
+decades ("the 1980s"), and English numbers in a translator's brackets ("all (three) guided") or
+in a hyphenated compound ("four-footed"). A weak quantity may absorb a counterpart on the other
+side, but a weak quantity left over never raises a flag.
 """
 
 import re
