@@ -852,7 +852,6 @@ def _partial_flag(side: str, passage: str, evidence: str) -> Flag:
     )
 
 
-# Where a clause of each language ends: commas, semicolons, colons, brackets, dashes.
 def _clauses(tokens: Sequence[Token], texts: Sequence[str], side: str) -> list[list[int]]:
     """The tokens of each clause of a side's sentences, a clause being what lies between
     two marks of `CLAUSE_MARKS` (or a mark and a sentence's edge); only sentences with two
@@ -1039,11 +1038,11 @@ def _runs_of_words(
     `step`-th word (and, in a sentence shorter than a run, the sentence's words)."""
     runs = []
     for k in range(len(texts)):
-        members = [t for t in tokens if t.sentence == k]
+        members = [i for i, t in enumerate(tokens) if t.sentence == k]
         for n in lengths if members else ():
             for first in range(0, max(len(members) - n, 0) + 1, step):
                 last = members[min(first + n, len(members)) - 1]
-                runs.append(texts[k][members[first].start : last.end])
+                runs.append(_passage(tokens, members[first], last, texts))
     return [r for r in dict.fromkeys(runs) if r]
 
 
