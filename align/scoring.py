@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -856,13 +857,15 @@ def _clauses(tokens: Sequence[Token], texts: Sequence[str], side: str) -> list[l
     """The tokens of each clause of a side's sentences, a clause being what lies between
     two marks of `CLAUSE_MARKS` (or a mark and a sentence's edge); only sentences with two
     clauses or more give any."""
+    members: dict[int, list[int]] = {}  # sentence: its tokens
+    for i, token in enumerate(tokens):
+        members.setdefault(token.sentence, []).append(i)
     found = []
     for k, text in enumerate(texts):
         cuts = [m.start() for m in CLAUSE_MARKS[side].finditer(text)]
-        members = [i for i, t in enumerate(tokens) if t.sentence == k]
-        groups: dict[int, list[int]] = {}
-        for i in members:
-            groups.setdefault(sum(c < tokens[i].start for c in cuts), []).append(i)
+        groups: dict[int, list[int]] = {}  # clause (the number of cuts before it): tokens
+        for i in members.get(k, ()):
+            groups.setdefault(bisect_left(cuts, tokens[i].start), []).append(i)
         if len(groups) >= 2:
             found += list(groups.values())
     return found
