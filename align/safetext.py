@@ -28,7 +28,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from align.result import Alignment
-    from align.scoring import Flag
+    from align.scoring import Flag, ScoredBead
+    from align.segmenting import Sentence
 
 ESCAPE_SYMBOL = "\u241b"  # ␛
 REPLACEMENT = "\ufffd"
@@ -66,9 +67,9 @@ def clean_alignment(alignment: Alignment) -> Alignment:
     warnings, and the reasons and passages of flags."""
     return replace(
         alignment,
-        src_sentences=[replace(s, text=clean(s.text)) for s in alignment.src_sentences],
-        tgt_sentences=[replace(s, text=clean(s.text)) for s in alignment.tgt_sentences],
-        beads=[replace(b, flags=tuple(_clean_flag(f) for f in b.flags)) for b in alignment.beads],
+        src_sentences=[_clean_sentence(s) for s in alignment.src_sentences],
+        tgt_sentences=[_clean_sentence(s) for s in alignment.tgt_sentences],
+        beads=[_clean_bead(b) for b in alignment.beads],
         src_name=clean(alignment.src_name),
         tgt_name=clean(alignment.tgt_name),
         src_lang=clean(alignment.src_lang),
@@ -77,6 +78,19 @@ def clean_alignment(alignment: Alignment) -> Alignment:
         created=clean(alignment.created),
         warnings=[clean(w) for w in alignment.warnings],
     )
+
+
+def _clean_sentence(sentence: Sentence) -> Sentence:
+    """`sentence` with its text cleaned; itself when that changes nothing (a copy of each
+    of a document's sentences and beads took 0.1 s of the 114 suras' reports)."""
+    text = clean(sentence.text)
+    return sentence if text == sentence.text else replace(sentence, text=text)
+
+
+def _clean_bead(bead: ScoredBead) -> ScoredBead:
+    """`bead` with its flags cleaned; itself when that changes nothing (most have none)."""
+    flags = tuple(_clean_flag(f) for f in bead.flags)
+    return bead if flags == bead.flags else replace(bead, flags=flags)
 
 
 def _clean_flag(flag: Flag) -> Flag:
