@@ -258,8 +258,8 @@ def _link(
         tuple(src),
         tuple(tgt),
         tuple(links),
-        tuple(float(c) for c in src_cover),
-        tuple(float(c) for c in tgt_cover),
+        tuple(src_cover.tolist()),  # Python floats, as float() of each makes them
+        tuple(tgt_cover.tolist()),
     )
 
 
