@@ -1,3 +1,4 @@
+import gc
 import json
 import math
 
@@ -85,6 +86,29 @@ def test_paragraphs_are_barriers_when_both_sides_have_the_same_count(hashing_enc
         paragraphs = {result.src_sentences[i].paragraph for i in bead.src}
         paragraphs |= {result.tgt_sentences[j].paragraph for j in bead.tgt}
         assert len(paragraphs) <= 1
+
+
+def test_the_garbage_collector_is_paused_only_while_a_comparison_runs(hashing_encoder):
+    seen = []
+
+    def watch(texts):
+        seen.append(gc.isenabled())
+        return hashing_encoder.encode(texts)
+
+    class Watching:
+        name = "watching"
+        encode = staticmethod(watch)
+
+    assert gc.isenabled()
+    align.align_sentences(["a b c.", "d e f."], ["a b c.", "d e f."], "en", "en", Watching())
+    assert seen and not any(seen)
+    assert gc.isenabled()
+    gc.disable()  # a caller's own choice is kept
+    try:
+        align.align_sentences(["a b c."], ["a b c."], "en", "en", Watching())
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_unrelated_texts_carry_a_warning(use_encoder, seed_texts):
