@@ -857,9 +857,7 @@ def _clauses(tokens: Sequence[Token], texts: Sequence[str], side: str) -> list[l
     """The tokens of each clause of a side's sentences, a clause being what lies between
     two marks of `CLAUSE_MARKS` (or a mark and a sentence's edge); only sentences with two
     clauses or more give any."""
-    members: dict[int, list[int]] = {}  # sentence: its tokens
-    for i, token in enumerate(tokens):
-        members.setdefault(token.sentence, []).append(i)
+    members = _tokens_by_sentence(tokens)
     found = []
     for k, text in enumerate(texts):
         cuts = [m.start() for m in CLAUSE_MARKS[side].finditer(text)]
@@ -869,6 +867,14 @@ def _clauses(tokens: Sequence[Token], texts: Sequence[str], side: str) -> list[l
         if len(groups) >= 2:
             found += list(groups.values())
     return found
+
+
+def _tokens_by_sentence(tokens: Sequence[Token]) -> dict[int, list[int]]:
+    """The indices of each sentence's tokens, in order, keyed by the sentence."""
+    members: dict[int, list[int]] = {}
+    for i, token in enumerate(tokens):
+        members.setdefault(token.sentence, []).append(i)
+    return members
 
 
 def _stretches(sides: Sequence[Sides], params: FlagParams) -> list[float]:
@@ -1040,8 +1046,9 @@ def _runs_of_words(
     """Runs of `lengths` consecutive words within a sentence, as written, starting at every
     `step`-th word (and, in a sentence shorter than a run, the sentence's words)."""
     runs = []
+    by_sentence = _tokens_by_sentence(tokens)
     for k in range(len(texts)):
-        members = [i for i, t in enumerate(tokens) if t.sentence == k]
+        members = by_sentence.get(k, [])
         for n in lengths if members else ():
             for first in range(0, max(len(members) - n, 0) + 1, step):
                 last = members[min(first + n, len(members)) - 1]
