@@ -50,7 +50,7 @@ import functools
 import itertools
 import math
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -677,6 +677,41 @@ def _moved(problem: Problem, beads: list[Bead], k: int, step: int, p: int) -> li
     if step > 0:
         return [*beads[:k], *kept, *pairs, left, *beads[k + p + 2 :]]
     return [*beads[: k - p - 1], left, *pairs[::-1], *kept, *beads[k + 1 :]]
+
+
+def gap_places(
+    beads: Sequence[tuple[Sequence[int], Sequence[int]]],
+    k: int,
+    omitted: int,
+    similarity: Callable[[int, int], float],
+    reach: int,
+) -> tuple[int, ...]:
+    """The other source sentences that could as well be the one without a counterpart:
+    the places the gap at source sentence `omitted` of bead `k` (unmatched, or the first or
+    last sentence of a merged bead; `beads` as (source, target) sentences) reaches when
+    moved along the one-to-one beads beside it, up to `reach` of them, while the pairs that
+    change stay as close in all (`similarity(i, j)`: cosine of source sentence i and target
+    sentence j). Where verses are about as close to their neighbours' renderings as to their
+    own, the search's choice among these places is hardly better than a guess (see
+    `slide_gaps`)."""
+    src, tgt = beads[k]
+    if not tgt:
+        steps: tuple[int, ...] = (1, -1)
+    else:
+        steps = tuple(s for s, end in ((1, src[-1]), (-1, src[0])) if end == omitted)
+    places = []
+    for step in steps:
+        gain, free, n = 0.0, omitted, k + step
+        while abs(n - k) <= reach and 0 <= n < len(beads):
+            if not len(beads[n][0]) == len(beads[n][1]) == 1:
+                break
+            i, j = beads[n][0][0], beads[n][1][0]
+            gain += similarity(free, j) - similarity(i, j)  # `free` takes j; i is left out
+            if gain < 0:
+                break
+            places.append(i)
+            free, n = i, n + step
+    return tuple(sorted(places))
 
 
 def join_lead_ins(

@@ -157,10 +157,10 @@ class Review:
 def flag_id(flag: Flag, src_text: str, tgt_text: str) -> str:
     """The id of `flag` in a bead whose sides read `src_text` and `tgt_text`:
     "<category>-<10 hex digits>", a hash of the normalised texts and of every field of
-    the flag (category, spans, word positions …) but its reason and any score (a float),
-    which depend on the rest of the document."""
+    the flag (category, spans, word positions …) but its reason, the other places it may
+    be (`elsewhere`) and any score (a float), which depend on the rest of the document."""
     about = [_normal(src_text), _normal(tgt_text)]
-    for name in (f.name for f in fields(flag) if f.name != "reason"):
+    for name in (f.name for f in fields(flag) if f.name not in ("reason", "elsewhere")):
         value = getattr(flag, name)
         if not isinstance(value, float):
             about.append([name, _canonical(value)])

@@ -6,7 +6,8 @@ on each side):
 - ``omission``: original content with no counterpart in the translation: a whole sentence
   (a 1-0 bead), or a run of content words of a matched bead that no word of the other side
   resembles (see align.wordlinking), or a clause (between commas or brackets) far from the
-  other side without which its side is closer to it.
+  other side without which its side is closer to it. A whole sentence's flag also names the
+  sentences that may as well be the one missing (``Flag.elsewhere``).
 - ``addition``: the same for translation content with no counterpart in the original; also
   a clause of a translation far longer than the document's length ratio says, without which
   it is closer to the original.
@@ -33,11 +34,11 @@ import math
 import re
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from align.aligning import Bead
+from align.aligning import Bead, gap_places
 from align.encoding import Encoder, embed_parts, embed_texts
 from align.names import lower_case_words, name_mismatches
 from align.negation import Reach, unanswered
@@ -124,6 +125,7 @@ class FlagParams:
     name_cover: float = 0.6  # a capitalised word this close to a word of the original is no name
     negation_reach: float = 0.35  # share of a bead's length between negations paired by place
     negation_words: int = 12  # ... any share where neither side has more words than this
+    gap_reach: int = 6  # one-to-one beads an omitted sentence's other places may lie across
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,8 @@ class Flag:
     reason: str
     src_spans: tuple[str, ...] = ()
     tgt_spans: tuple[str, ...] = ()
+    elsewhere: tuple[int, ...] = ()  # an omitted whole sentence: other source sentences
+    # (0-based) that may as well be the one without a counterpart (see aligning.gap_places)
 
 
 @dataclass(frozen=True)
@@ -255,7 +259,78 @@ def score_beads(
                 found if encoder is not None else None,
             )
         )
-    return scored
+    if encoder is None:
+        return scored
+    return _with_gap_places(scored, src_texts, tgt_texts, encoder, params)
+
+
+def _with_gap_places(
+    beads: list[ScoredBead],
+    src_texts: list[str],
+    tgt_texts: list[str],
+    encoder: Encoder,
+    params: FlagParams,
+) -> list[ScoredBead]:
+    """Each omission of a whole sentence with the other sentences that may as well be the
+    one missing (`Flag.elsewhere`, and said in its reason): a verse missing from a
+    translation of short verses leaves a run of verses paired with their neighbours'
+    renderings, and the gap is often placed one to three verses from the verse missing."""
+    found = [
+        (k, n, i)
+        for k, bead in enumerate(beads)
+        for n, flag in enumerate(bead.flags)
+        if (i := _omitted_sentence(bead, flag, src_texts)) is not None
+    ]
+    if not found:
+        return beads
+    reach = params.gap_reach
+    near = {
+        h for k, _, _ in found for h in range(max(k - reach, 0), min(k + reach + 1, len(beads)))
+    }
+    src = sorted({i for h in near for i in beads[h].src})
+    tgt = sorted({j for h in near for j in beads[h].tgt})
+    src_vectors, tgt_vectors = embed_parts(
+        [[src_texts[i] for i in src], [tgt_texts[j] for j in tgt]], encoder
+    )
+    src_row, tgt_row = {i: r for r, i in enumerate(src)}, {j: r for r, j in enumerate(tgt)}
+
+    def similarity(i: int, j: int) -> float:
+        return float(src_vectors[src_row[i]] @ tgt_vectors[tgt_row[j]])
+
+    pairs = [(bead.src, bead.tgt) for bead in beads]
+    out = list(beads)
+    for k, n, i in found:
+        places = gap_places(pairs, k, i, similarity, reach)
+        if places:
+            flags = list(out[k].flags)
+            flags[n] = replace(
+                flags[n],
+                reason=f"{flags[n].reason}; the one missing may as well be "
+                f"{_sentence_numbers(places)} of the original (the sentences between match "
+                "as well either way)",
+                elsewhere=places,
+            )
+            out[k] = replace(out[k], flags=tuple(flags))
+    return out
+
+
+def _omitted_sentence(bead: ScoredBead, flag: Flag, src_texts: list[str]) -> int | None:
+    """The source sentence an omission flag says has no counterpart at all, if it is about
+    a whole sentence: an unmatched one, or one of a merged bead's."""
+    if flag.category != "omission":
+        return None
+    if not bead.tgt:
+        return bead.src[0] if len(bead.src) == 1 else None
+    if len(bead.src) > 1 and len(flag.src_spans) == 1:
+        return next((i for i in bead.src if src_texts[i] == flag.src_spans[0]), None)
+    return None
+
+
+def _sentence_numbers(indices: Sequence[int]) -> str:
+    """ "sentence 14", "sentence 13 or 14", "sentence 12, 13 or 14" (numbered from 1)."""
+    numbers = [str(i + 1) for i in indices]
+    listed = numbers[0] if len(numbers) == 1 else f"{', '.join(numbers[:-1])} or {numbers[-1]}"
+    return f"sentence {listed}"
 
 
 def _replaced_beside(

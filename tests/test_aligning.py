@@ -15,6 +15,7 @@ from align.aligning import (
     absorb_leftovers,
     align_problem,
     detach_strays,
+    gap_places,
     join_lead_ins,
     make_problem,
     pair_leftovers,
@@ -441,6 +442,30 @@ def test_a_run_of_beads_shifted_by_an_inserted_sentence_is_put_back():
     assert (3, 3) in aligning._nodes(kept)
     off = replace(problem, params=replace(problem.params, slide_gain=0.0))
     assert slide_gaps(off, shifted) == shifted
+
+
+def test_an_omitted_sentence_may_as_well_be_those_whose_pairs_are_as_close_shifted():
+    # Source sentence 1 is unmatched; 2-1, 3-2 and 4-3 are paired. Sentence 1 is as close
+    # to target 1 as sentence 2 is (so 2 may be the one missing), and 2 to target 2 almost
+    # as 3 is but not quite (so 3 may not, though 1 and 3 tie on target 2 alone).
+    sims = {(0, 0): 0.8, (1, 1): 0.3, (2, 1): 0.3, (2, 2): 0.19, (3, 2): 0.2, (3, 3): 0.9}
+    similarity = lambda i, j: sims.get((i, j), 0.0)  # noqa: E731
+    beads = [((0,), (0,)), ((1,), ()), ((2,), (1,)), ((3,), (2,)), ((4,), (3,))]
+    assert gap_places(beads, 1, 1, similarity, reach=6) == (2,)
+    assert gap_places(beads, 1, 1, similarity, reach=0) == ()
+    # backwards too: sentence 0 may be the one missing if its pair is as weak as 1's to it
+    sims[1, 0] = sims[0, 0] = 0.2
+    assert gap_places(beads, 1, 1, similarity, reach=6) == (0, 2)
+    # the first sentence of a merged bead moves only backwards, its last only forwards
+    merged = [((0,), (0,)), ((1, 2), (1,)), ((3,), (2,))]
+    sims.clear()
+    sims.update({(0, 0): 0.4, (1, 0): 0.5, (2, 2): 0.3, (3, 2): 0.31})
+    assert gap_places(merged, 1, 1, similarity, reach=6) == (0,)
+    assert gap_places(merged, 1, 2, similarity, reach=6) == ()  # 2 takes target 2: 0.3 < 0.31
+    sims[2, 2] = 0.31
+    assert gap_places(merged, 1, 2, similarity, reach=6) == (3,)
+    # a bead of several sentences ends the run
+    assert gap_places([((0, 1), (0, 1)), ((2,), ())], 1, 2, similarity, reach=6) == ()
 
 
 def test_an_unmatched_lead_in_joins_the_bead_it_opens():

@@ -176,6 +176,31 @@ def test_a_verse_with_more_sentences_than_max_beads_keeps_them(use_encoder):
     assert all(b.src for b in beads)
 
 
+def test_an_omission_among_weakly_similar_verses_names_the_other_places_it_may_be(
+    use_encoder,
+):
+    """Sura 14 in Yusuf Ali with verse 14's rendering (0-based 13) taken out: the verses
+    after it are about as close to their neighbours' renderings as to their own, and the
+    gap lands on verse 16 (so far); the omission flag there names verses 14 and 15 as
+    other places the missing one may be, in its reason and in the JSON."""
+    doc = next(d for d in read_dataset(CORPORA / "quran-yusufali") if d.name == "014")
+    gone = set(doc.gold[13][1])
+    tgt = [line for j, line in enumerate(doc.tgt) if j not in gone]
+    result = align.align_sentences(doc.src, tgt, "ar", "en", model=use_encoder)
+    omissions = [(b, f) for b in result.beads for f in b.flags if f.category == "omission"]
+    assert any(13 in b.src or 13 in f.elsewhere for b, f in omissions)
+    for _, flag in omissions:
+        said = "the one missing may as well be sentence" in flag.reason
+        assert said == bool(flag.elsewhere)
+        if 13 in flag.elsewhere:
+            assert f"sentence {' or '.join(str(i + 1) for i in flag.elsewhere)} of" in flag.reason
+    flags = [f for b in json.loads(result.render("json"))["beads"] for f in b["flags"]]
+    assert [f["elsewhere"] for f in flags if f["category"] == "omission"] == [
+        list(f.elsewhere) for _, f in omissions
+    ]
+    assert all(f["elsewhere"] == [] for f in flags if f["category"] != "omission")
+
+
 def test_searching_and_scoring_run_numpy_on_one_blas_thread(hashing_encoder, monkeypatch):
     # With a BLAS thread per core, the many small products of the search wait on each other:
     # 50 times slower on a busy machine. Embedding keeps the encoder's own threads.

@@ -212,6 +212,7 @@ def test_json_round_trips_beads_and_sentences(alignment: Alignment) -> None:
                 "reason": f.reason,
                 "src_spans": list(f.src_spans),
                 "tgt_spans": list(f.tgt_spans),
+                "elsewhere": list(f.elsewhere),
                 "review": {"verdict": "open", "severity": "", "comment": "", "updated": ""},
             }
             for f, flag_id in zip(bead.flags, alignment.flag_ids[index], strict=True)

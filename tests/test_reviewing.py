@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import jsonschema
@@ -60,6 +61,8 @@ def test_flag_ids_follow_what_the_flag_is_about() -> None:
     reworded = Flag("addition", "another reason, divergence 0.83", (), ("x",))
     assert flag_id(reworded, "نصّ", "some  text, X.") == base
     assert flag_id(reworded, "نــص", "Some text, x. ") == base
+    # nor the other places an omitted sentence may be, which depend on its neighbours
+    assert flag_id(replace(flag, elsewhere=(3, 4)), "نص", "Some text, x.") == base
     # but the category, the bead's texts and the passages
     assert flag_id(Flag("omission", "", (), ("x",)), "نص", "Some text, x.") != base
     assert flag_id(flag, "نص آخر", "Some text, x.") != base

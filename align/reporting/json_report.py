@@ -142,6 +142,7 @@ def _bead_data(alignment: Alignment, index: int, words: bool = True) -> dict[str
                 "reason": f.reason,
                 "src_spans": list(f.src_spans),
                 "tgt_spans": list(f.tgt_spans),
+                "elsewhere": list(f.elsewhere),
                 "review": _review(alignment.review.decisions.get(flag_id)),
             }
             for f, flag_id in zip(bead.flags, alignment.flag_ids[index], strict=True)
