@@ -171,6 +171,17 @@ def expected_flag_counts(
     return located, sum(_expected_flags(b, perturbation) for b in beads)
 
 
+def named_elsewhere(beads: Sequence[ScoredBead], perturbation: Perturbation) -> bool:
+    """Whether an omission flag names the orphaned source line of a deletion as another place
+    the sentence missing may be (`Flag.elsewhere`): a reviewer reading that flag finds it."""
+    return perturbation.side == "src" and any(
+        perturbation.line in flag.elsewhere
+        for bead in beads
+        for flag in bead.flags
+        if flag.category == "omission"
+    )
+
+
 def categories_at(beads: Sequence[ScoredBead], perturbation: Perturbation) -> set[str]:
     """Categories of all flags on beads at the perturbed place."""
     return {f.category for b in beads if at_location(b, perturbation) for f in b.flags}
@@ -217,6 +228,7 @@ class Tally:
     flags: int = 0
     spans_checked: int = 0
     spans_on_change: int = 0
+    named_elsewhere: int = 0  # missed deletions an omission flag names as a place it may be
     missed_with: Counter = dataclasses.field(default_factory=Counter)
 
     def add(self, beads: Sequence[ScoredBead], perturbation: Perturbation) -> bool:
@@ -229,6 +241,7 @@ class Tally:
         self.flags += flags
         if not hit:
             self.missed_with.update(categories_at(beads, perturbation) or {"no flag"})
+            self.named_elsewhere += named_elsewhere(beads, perturbation)
         pointed = points_at_change(beads, perturbation) if hit else None
         if pointed is not None:
             self.spans_checked += 1
@@ -238,7 +251,7 @@ class Tally:
     def merged(self, other: Tally) -> Tally:
         """The counts of both tallies."""
         both = Tally()
-        for field in ("injected", "detected", "located_flags", "flags"):
+        for field in ("injected", "detected", "located_flags", "flags", "named_elsewhere"):
             setattr(both, field, getattr(self, field) + getattr(other, field))
         both.spans_checked = self.spans_checked + other.spans_checked
         both.spans_on_change = self.spans_on_change + other.spans_on_change
@@ -261,6 +274,7 @@ class Tally:
             "spans_checked": self.spans_checked,
             "spans_on_change": self.spans_on_change,
             "misses_carry": dict(self.missed_with.most_common()),
+            "misses_named_elsewhere": self.named_elsewhere,
         }
 
 
@@ -619,6 +633,11 @@ def reading(report: dict) -> str:
         kind = held_out[t["corpus"]]["perturbations"].get(t["kind"], {})
         if kind.get("misses_carry") and t["metric"] not in ("precision",):
             text += f"; flags at the missed places: {_counts(kind['misses_carry'])}"
+        if kind.get("misses_named_elsewhere"):
+            text += (
+                f"; {kind['misses_named_elsewhere']} of the misses named by an omission flag "
+                "nearby as a place the missing sentence may be"
+            )
         parts.append(text + ")")
     met = sum(t["met"] for t in targets)
     return f"{met} of {len(targets)} targets are met on the held-out documents." + (
