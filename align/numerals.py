@@ -233,6 +233,7 @@ _EN_ORDINALS = {  # standalone; "first" and "second" are left out as they are ra
     "millionth": 1e6,
 }
 _EN_FRACTIONS = {"half": 0.5, "quarter": 0.25}
+_EN_TIMES = {"twice": 2.0, "thrice": 3.0}  # before a number: "the Nights twice five" (عشر)
 
 
 def _en_tens_units(tokens: list[_Token], i: int) -> tuple[float, int, bool] | None:
@@ -311,6 +312,12 @@ def _read_english(tokens: list[_Token], i: int) -> _Reading | None:
         return _Reading(_EN_FRACTIONS[word] * multiplier, end + 1) if multiplier else None
     if word in _EN_ORDINALS:
         return _Reading(_EN_ORDINALS[word], i + 1, weak=True)
+    if word in _EN_TIMES:
+        times = _read_english(tokens, i + 1)
+        if times is None or times.weak or not times.exact:
+            return None
+        value = times.value * _EN_TIMES[word]
+        return replace(times, value=value, weak=value < 3)
     group = _en_group(tokens, i, bare=True)
     if group is None:
         return None

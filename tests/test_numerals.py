@@ -312,6 +312,17 @@ def test_one_sided_vague_quantity_is_not_flagged() -> None:
     assert compare_numbers("قتل العشرات", "ar", "many were killed", "en") is None
 
 
+def test_twice_or_thrice_a_number_is_their_product() -> None:
+    # Sura 89:2, وليال عشر: Yusuf Ali's "By the Nights twice five" was a false alarm.
+    assert values("By the Nights twice five;") == [10]
+    assert values("thrice seven days") == [21]
+    assert compare_numbers("وليال عشر", "ar", "By the Nights twice five;", "en") is None
+    assert compare_numbers("وليال عشر", "ar", "By the Nights twice six;", "en") is not None
+    # "twice" alone is no quantity: "tried once or twice", "twice as great"
+    assert values("tried every year once or twice") == []
+    assert values("one twice as great") == [1]
+
+
 def test_decimals_match_within_rounding_but_integers_exactly() -> None:
     assert compare_numbers("٣٫٥٠١ مليون", "ar", "3.5 million", "en") is None
     assert compare_numbers("عام ٢٠١٤", "ar", "in 2015", "en") is not None
