@@ -115,14 +115,16 @@ class SentenceView:
 
 @dataclass(frozen=True)
 class FlagView:
-    """One flag: its id, category, the reviewer's decision, and its reason split at
+    """One flag: its id, category, the reviewer's decision, its reason split at
     quotation marks (odd pieces are the quoted passages, isolated for bidi so that Arabic
-    reads right inside English)."""
+    reads right inside English), and the other places an omitted sentence may be, as
+    (sentence number, number of the bead that holds it), both from 1."""
 
     id: str
     category: str
     decision: Decision
     reason_pieces: list[str]
+    elsewhere: list[tuple[int, int]]
 
 
 @dataclass(frozen=True)
@@ -178,10 +180,15 @@ def _row(alignment: Alignment, index: int) -> RowView:
                 f.category,
                 alignment.review.decisions.get(flag_id) or Decision(flag_id),
                 re.split(r"“([^”]*)”", f.reason),
+                [(i + 1, _bead_holding(alignment, i) + 1) for i in f.elsewhere],
             )
             for f, flag_id in zip(bead.flags, alignment.flag_ids[index], strict=True)
         ],
     )
+
+
+def _bead_holding(alignment: Alignment, src_index: int) -> int:
+    return next(k for k, bead in enumerate(alignment.beads) if src_index in bead.src)
 
 
 def _sentences(
