@@ -345,6 +345,7 @@ _AR_PAUSES = re.compile("[\u06d6-\u06dc.،؛:!؟]")  # Qur'anic pause marks, pun
 _AR_MARK = "[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]*"  # diacritics, tatweel
 _AR_HAMZA_ALA = re.compile(f"^أ{_AR_MARK}ل{_AR_MARK}ا{_AR_MARK}$")
 _AR_IMPERFECT = ("ي", "ت", "ن", "ا")  # a present tense's first letter (أ written ا)
+_INDICATIVE_PLURAL = re.compile("ون(?:ني|نا|ه|ها|هما|هم|هن|ك|كما|كم|كن)?$")
 
 
 def _no_suffix_taken(token: Token) -> bool:
@@ -356,12 +357,13 @@ def _no_suffix_taken(token: Token) -> bool:
 def _why(tokens: Sequence[Token], i: int) -> bool:
     """Whether لم at token `i` is لِمَ, "why": the word after it is not the jussive a negation
     لم governs: a past tense (لم حشرتني "why hast Thou raised me"), or a present tense with
-    its ending ون (لم تكفرون "why reject ye")."""
+    its ending ون, which the jussive drops, before any attached pronoun (لم تكفرون "why reject
+    ye", لم تؤذونني "why do ye vex me")."""
     after = tokens[i + 1] if i + 1 < len(tokens) else None
     if after is None or after.sentence != tokens[i].sentence:
         return False
     word = normalize_for_embedding(after.text)
-    return not word.startswith(_AR_IMPERFECT) or word.endswith("ون")
+    return not word.startswith(_AR_IMPERFECT) or bool(_INDICATIVE_PLURAL.search(word))
 
 
 def _inceptive_ala(tokens: Sequence[Token], texts: Sequence[str]) -> set[int]:

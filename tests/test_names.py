@@ -58,6 +58,7 @@ def candidates(en: str) -> list[str]:
         ("ووهبنا له إسحاق", "and We gave him Ishaq"),
         ("وإسماعيل وإدريس", "and Isma`il and Idris"),
         ("يا أيها الذين آمنوا", "O ye who believe!"),
+        ("قل يا أيها الذين هادوا", 'Say: "O ye that stand on Judaism!'),  # 62:6, Yusuf Ali
         ("", ""),
     ],
 )

@@ -459,6 +459,12 @@ def test_two_negations_need_two(use_encoder):
             'Say: "O People of the Book! Why reject ye the Signs of Allah, when Allah is '
             'Himself witness to all ye do?"',
         ),
+        # ... that ending before an attached pronoun (sura 61:5, تؤذونني "vex me") ...
+        (
+            "وإذ قال موسى لقومه يا قوم لم تؤذونني وقد تعلمون أني رسول الله إليكم",
+            'And remember, Moses said to his people: "O my people! why do ye vex and insult '
+            'me, though ye know that I am the messenger of Allah (sent) to you?"',
+        ),
         # ... or a past tense follows it (sura 20:125).
         (
             "قال رب لم حشرتني أعمى وقد كنت بصيرا",
@@ -524,7 +530,8 @@ def test_two_negations_need_two(use_encoder):
         *("inceptive-ala", "free-of", "but-not", "hal", "never-cease"),
         *("nor", "indispensable", "lack", "no-no-crosswise", "bracketed-gloss", "fail-not"),
         *("oath", "no-better-than", "not-without", "kalla", "short-bead"),
-        *("why-lima", "why-lima-past", "hamza-ala", "pronoun-awla", "pronoun-laysa"),
+        *("why-lima", "why-lima-pronoun", "why-lima-past", "hamza-ala", "pronoun-awla"),
+        "pronoun-laysa",
         *("la-jarama", "naught", "ungrateful", "refuse", "void-of", "scarcely", "ceased-not"),
     ],
 )
