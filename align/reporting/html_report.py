@@ -180,7 +180,7 @@ def _row(alignment: Alignment, index: int) -> RowView:
                 f.category,
                 alignment.review.decisions.get(flag_id) or Decision(flag_id),
                 re.split(r"“([^”]*)”", f.reason),
-                [(i + 1, _bead_holding(alignment, i) + 1) for i in f.elsewhere],
+                [(i + 1, k + 1) for i in f.elsewhere if (k := _bead_holding(alignment, i)) >= 0],
             )
             for f, flag_id in zip(bead.flags, alignment.flag_ids[index], strict=True)
         ],
@@ -188,7 +188,9 @@ def _row(alignment: Alignment, index: int) -> RowView:
 
 
 def _bead_holding(alignment: Alignment, src_index: int) -> int:
-    return next(k for k, bead in enumerate(alignment.beads) if src_index in bead.src)
+    """The index of the bead holding source sentence `src_index`, or -1 (a hand-made
+    alignment may name one that none holds)."""
+    return next((k for k, bead in enumerate(alignment.beads) if src_index in bead.src), -1)
 
 
 def _sentences(
